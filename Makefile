@@ -1,0 +1,32 @@
+# Two entry points: `make serve` (set up, build, serve) and `make test` (set up, run every test).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve build check test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/python build_site.py serve
+
+build: $(STAMP)
+	$(BIN)/python build_site.py build
+
+check: $(STAMP)
+	$(BIN)/python build_site.py check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .staging-* $(VENV)

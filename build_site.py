@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Build the Sam Altman interview archive from seeds/.
+
+    python build_site.py [build]     regenerate docs/ from seeds/ and build site/
+    python build_site.py serve       the same, then serve with live reload
+    python build_site.py check       validate every seed, write nothing
+
+Exit status 0 only when everything was built (or, for check, every seed is valid).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from sitegen.build import Project, build_site, load_interviews, removal_summary
+from sitegen.errors import BuildFailed, Problems
+
+ROOT = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check"))
+    parser.add_argument(
+        "--seeds", type=Path, default=ROOT / "seeds", help="folder of exported articles (default: seeds/)"
+    )
+    parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return parser.parse_args(argv)
+
+
+def report(problems: Problems, quiet: bool) -> None:
+    for note in problems.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for warning in problems.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def check(project: Project, quiet: bool) -> int:
+    problems = Problems()
+    interviews = load_interviews(project.seeds_dir, problems)
+    report(problems, quiet)
+    if not quiet:
+        for interview in interviews:
+            print(removal_summary(interview))
+        print(f"{len(interviews)} seeds are valid")
+    return 0
+
+
+def build(project: Project, quiet: bool) -> int:
+    problems = Problems()
+    interviews, written = build_site(project, problems)
+    report(problems, quiet)
+    if not quiet:
+        for interview in sorted(interviews, key=lambda i: i.seed):
+            print(removal_summary(interview))
+        print(
+            f"built {len(interviews)} interviews into site/: "
+            f"{len(written.written)} page(s) written, {written.unchanged} unchanged, {len(written.removed)} removed"
+        )
+    return 0
+
+
+def serve(project: Project, dev_addr: str, quiet: bool) -> int:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    build(project, quiet)
+    os.environ["SITEGEN_SEEDS"] = str(project.seeds_dir)
+    watch = [str(project.seeds_dir), str(project.templates_dir), str(project.root / "data")]
+    mkdocs_serve(str(project.config_file), dev_addr=dev_addr, livereload=True, watch=watch)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)-7s -  %(message)s")
+    project = Project(root=ROOT, seeds_dir=args.seeds.resolve())
+    try:
+        if args.command == "check":
+            return check(project, args.quiet)
+        if args.command == "serve":
+            return serve(project, args.dev_addr, args.quiet)
+        return build(project, args.quiet)
+    except BuildFailed as failed:
+        for error in failed.errors:
+            print(error, file=sys.stderr)
+        print(f"stopped: {len(failed.errors)} problem(s); docs/ and site/ were not changed", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; docs/ and site/ were not changed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

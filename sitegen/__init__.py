@@ -1,0 +1,1 @@
+"""Build pipeline for the Sam Altman interview archive: read → parse → clean → enrich → pages → write."""

@@ -1,0 +1,119 @@
+"""Dialogue: find speaker labels in every spelling the export uses and group paragraphs into turns."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .model import Block, Paragraph, Speaker, Turn
+
+NAME = r"(?P<name>[^\s*_：:，。！？,.!?;；、（）()\[\]“”\"'][^*_：:，。！？,.!?;；、（）()\[\]“”\"']{0,29}?)"
+BOLD_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*(?P<colon>[：:])?\s*\*{2,}[\s_]*(?P<rest>.*)$")
+PLAIN_LABEL = re.compile(r"^" + NAME + r"\s*[：:]\s*(?P<rest>.*)$")
+# "**Sam Altman：" with the closing "**" wrapped onto the next line and joined as "**Sam Altman： **text"
+SPLIT_BOLD_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*(?P<colon>[：:])\s+\*{2,}(?P<rest>.*)$")
+
+HOST_PREFIXES = ("主持人", "主持", "记者", "采访者")
+GUEST_PREFIXES = ("嘉宾",)
+AUDIENCE = re.compile(r"^(观众|听众|提问者|现场观众)\s*\d*$")
+GUEST_NAMES = ("Sam Altman", "Altman", "萨姆·奥尔特曼", "奥特曼")
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A paragraph that opens with something shaped like a speaker label, not yet confirmed."""
+
+    name: str
+    has_colon: bool
+    bold: bool
+    rest: Paragraph
+    original: Paragraph
+
+
+def split_label(markup: str, to_paragraph) -> Labelled | None:
+    for pattern, bold in ((SPLIT_BOLD_LABEL, True), (BOLD_LABEL, True), (PLAIN_LABEL, False)):
+        match = pattern.match(markup.strip())
+        if match:
+            has_colon = bold is False or bool(match.groupdict().get("colon"))
+            return Labelled(
+                name=" ".join(match["name"].split()),
+                has_colon=has_colon,
+                bold=bold,
+                rest=to_paragraph(match["rest"]),
+                original=to_paragraph(markup),
+            )
+    return None
+
+
+def strip_role(name: str) -> tuple[str, str]:
+    """('host', 'Melissa Koide') for '主持人Melissa Koide'; the role is '' when the name carries none."""
+    for prefix in HOST_PREFIXES:
+        if name.startswith(prefix):
+            return "host", name[len(prefix) :].strip()
+    for prefix in GUEST_PREFIXES:
+        if name.startswith(prefix):
+            return "guest", name[len(prefix) :].strip()
+    if AUDIENCE.match(name):
+        return "audience", name
+    if any(guest in name for guest in GUEST_NAMES):
+        return "guest", name
+    return "", name
+
+
+ROLE_WORDS = HOST_PREFIXES + GUEST_PREFIXES
+
+
+def is_speaker(label: Labelled, seen: Counter, bold_names: set[str]) -> bool:
+    """A bold label is a speaker when it names a role or Altman, or the same name opens several
+    paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere."""
+    if not label.bold:
+        return label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
+    if strip_role(label.name)[0]:
+        return True
+    return label.has_colon and seen[label.name] >= 2
+
+
+def resolve_speakers(names: list[str]) -> dict[str, Speaker]:
+    """One label per person: '主持人Kevin Wheel' and 'Kevin Wheel' are the same host."""
+    roles: dict[str, str] = {}
+    for name in names:
+        role, person = strip_role(name)
+        if role and person:
+            roles.setdefault(person, role)
+    named_hosts = sorted(person for person, role in roles.items() if role == "host")
+    speakers: dict[str, Speaker] = {}
+    for name in names:
+        role, person = strip_role(name)
+        if role == "host" and not person:
+            person = named_hosts[0] if len(named_hosts) == 1 else name
+        role = role or roles.get(person, "other")
+        speakers[name] = Speaker(role=role, label=person or name)
+    return speakers
+
+
+def group_turns(blocks: list[Block | Labelled]) -> list[Block]:
+    labels = [b for b in blocks if isinstance(b, Labelled)]
+    seen = Counter(b.name for b in labels)
+    bold_names = {b.name for b in labels if b.bold and b.has_colon}
+    confirmed = {id(b) for b in labels if is_speaker(b, seen, bold_names)}
+    speakers = resolve_speakers(list(dict.fromkeys(b.name for b in labels if id(b) in confirmed)))
+    result: list[Block] = []
+    turn: Turn | None = None
+    for block in blocks:
+        if id(block) in confirmed:
+            turn = Turn(speaker=speakers[block.name], paragraphs=(block.rest,) if block.rest.text else ())
+            result.append(turn)
+            continue
+        paragraph = block.original if isinstance(block, Labelled) else block
+        if turn is not None and isinstance(paragraph, Paragraph):
+            turn = Turn(speaker=turn.speaker, paragraphs=turn.paragraphs + (paragraph,))
+            result[-1] = turn
+            continue
+        turn = None
+        result.append(paragraph)
+    return result
+
+
+def speakers_of(blocks: tuple[Block, ...]) -> tuple[Speaker, ...]:
+    return tuple(dict.fromkeys(b.speaker for b in blocks if isinstance(b, Turn)))

@@ -1,0 +1,31 @@
+"""MkDocs hook for `mkdocs serve`: regenerate the pages from seeds/ before every (re)build.
+
+`python build_site.py build` generates the pages itself and builds without this hook;
+here, a seed or template edit picked up by `watch:` shows on the next reload. Only files
+whose bytes change are written, so the rebuild this triggers finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from sitegen.build import Project, generate
+from sitegen.errors import BuildFailed, Problems
+
+log = logging.getLogger("mkdocs.hooks.sitegen")
+
+
+def on_pre_build(config) -> None:
+    root = Path(config.config_file_path).parent
+    project = Project(root=root, seeds_dir=Path(os.environ.get("SITEGEN_SEEDS", root / "seeds")))
+    problems = Problems()
+    try:
+        _, report = generate(project, Path(config.docs_dir), problems)
+    except BuildFailed as failed:
+        raise PluginError("bad seeds:\n" + str(failed)) from None
+    if report.written or report.removed:
+        log.info("regenerated %d page(s), removed %d", len(report.written), len(report.removed))
