@@ -23,7 +23,7 @@ heading_slug = slugify(case="lower")
 
 def block_texts(block: Block) -> Iterator[str]:
     """Every piece of reader-visible text in a block, in order."""
-    if isinstance(block, Heading) or isinstance(block, Paragraph):
+    if isinstance(block, Heading | Paragraph):
         yield block.text
     elif isinstance(block, BulletList):
         yield from block.items
