@@ -32,7 +32,7 @@ from .parse import is_safe_url
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*#*\s*$")
 RULE_LINE = re.compile(r"^\s*([*_-])(\s*\1){2,}\s*$")
 LIST_ITEM = re.compile(r"^\s*[*+-]\s+(?P<text>\S.*)$")
-IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
+IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>\S+?)\)$")
 TIMELINE = re.compile(r"^[*_\s]*[(（]\s*(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[)）][*_\s]*(?P<text>\S.*)$")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 EMPHASIS_STARS = re.compile(r"(?<!\\)\*{1,}")
@@ -52,6 +52,8 @@ ENGAGEMENT = re.compile(r"点赞.*(收藏|转发|在看)|在评论区")
 END_MARKER = re.compile(r"-+\s*END\s*-+", re.IGNORECASE)
 REPRINT = re.compile(r"未经.{0,4}许可.{0,4}转载|转载请")
 CONTACT = re.compile(r"Milo-1101|联系负责人|请联系|扫描下方二维码|二维码")
+
+AD_LOOKBACK = 4
 
 RULE_FOLLOW = "follow prompt"
 RULE_READING = "reading-time line"
@@ -142,6 +144,10 @@ def starts_tail(block: RawBlock) -> bool:
 
 def find_tail(blocks: list[RawBlock]) -> int:
     start = next((i for i, block in enumerate(blocks) if starts_tail(block)), len(blocks))
+    if start < len(blocks) and CONTACT.search(plain_text(blocks[start].joined)):
+        # An ad opens with a pitch before its contact line; it starts after the last separator.
+        separators = [i for i in range(max(0, start - AD_LOOKBACK), start) if RULE_LINE.match(blocks[i].first)]
+        start = separators[-1] if separators else start
     while start > 0 and (RULE_LINE.match(blocks[start - 1].first) or EMPTY_MARKUP.match(blocks[start - 1].joined)):
         start -= 1
     return start

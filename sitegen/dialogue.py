@@ -64,12 +64,12 @@ def strip_role(name: str) -> tuple[str, str]:
 ROLE_WORDS = HOST_PREFIXES + GUEST_PREFIXES
 
 
-def is_speaker(label: Labelled, seen: Counter, bold_names: set[str]) -> bool:
+def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set[str]) -> bool:
     """A bold label is a speaker when it names a role or Altman, or the same name opens several
     paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere."""
     if not label.bold:
         return label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
-    if strip_role(label.name)[0]:
+    if strip_role(label.name)[0] or label.name in people:
         return True
     return label.has_colon and seen[label.name] >= 2
 
@@ -96,7 +96,8 @@ def group_turns(blocks: list[Block | Labelled]) -> list[Block]:
     labels = [b for b in blocks if isinstance(b, Labelled)]
     seen = Counter(b.name for b in labels)
     bold_names = {b.name for b in labels if b.bold and b.has_colon}
-    confirmed = {id(b) for b in labels if is_speaker(b, seen, bold_names)}
+    people = {person for role, person in map(strip_role, seen) if role and person}
+    confirmed = {id(b) for b in labels if is_speaker(b, seen, bold_names, people)}
     speakers = resolve_speakers(list(dict.fromkeys(b.name for b in labels if id(b) in confirmed)))
     result: list[Block] = []
     turn: Turn | None = None

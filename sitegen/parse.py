@@ -92,7 +92,7 @@ def parse_article(seed: str, text: str) -> Article:
     keys = {name: key for key, name in HEADER_FIELDS.items()}
     for name in REQUIRED_FIELDS:
         if name not in fields:
-            raise InputError(seed, body_start + 1, f"header line {keys[name]}: is missing")
+            raise InputError(seed, min(body_start + 1, len(lines)), f"header line {keys[name]}: is missing")
 
     def value(name: str) -> tuple[int, str]:
         return fields.get(name, (body_start, ""))

@@ -1,0 +1,87 @@
+"""Shared fixtures: a copy of the project in a temporary folder, built for real with MkDocs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+COPIED = ("mkdocs.yml", "build_site.py", "templates", "data", "seeds", "sitegen")
+
+
+def copy_project(target: Path, seeds: list[Path] | None = None) -> Path:
+    """The project's sources and hand-written docs, without anything generated."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source, target / name, ignore=ignore, dirs_exist_ok=True)
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    generated = set(hand_written_exclusions())
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=lambda d, names: [n for n in names if Path(d, n) in generated])
+    if seeds is not None:
+        shutil.rmtree(target / "seeds")
+        (target / "seeds").mkdir()
+        for seed in seeds:
+            shutil.copy2(seed, target / "seeds" / seed.name)
+    return target
+
+
+def hand_written_exclusions() -> list[Path]:
+    docs = ROOT / "docs"
+    names = [".generated.json", "index.md", "interviews", "topics", "archive", "people", "search"]
+    return [docs / name for name in names]
+
+
+def run_build(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "build_site.py", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under folder with the hash of its bytes, to prove a failed build changed nothing."""
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The project built once from the real seeds: tests read its docs/ and site/."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def fresh_project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def interview_pages(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "interviews").glob("*/index.html"))

@@ -1,0 +1,76 @@
+import pytest
+
+from sitegen.errors import InputError
+from sitegen.parse import parse_article
+
+HEADER = """# 对话Sam Altman：测试标题
+
+文章作者: AI深度研究员
+发布时间: 2024-09-19 18:37
+发布地: 上海
+原文链接: http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc
+
+封面图链接: https://mmbiz.qpic.cn/cover/300
+正文第一段。
+"""
+
+
+def error_of(text: str) -> InputError:
+    with pytest.raises(InputError) as caught:
+        parse_article("seeds/x.txt", text)
+    return caught.value
+
+
+def test_header_fields_are_read():
+    article = parse_article("seeds/x.txt", HEADER)
+    header = article.header
+    assert header.title == "对话Sam Altman：测试标题"
+    assert header.author == "AI深度研究员"
+    assert header.published.isoformat() == "2024-09-19T18:37:00+08:00"
+    assert header.location == "上海"
+    assert header.source_url.endswith("sn=abc")
+    assert header.cover_image == "https://mmbiz.qpic.cn/cover/300"
+    assert [line.text for line in article.body] == ["正文第一段。", ""]
+    assert article.body[0].number == 9
+
+
+def test_title_without_hash():
+    assert str(error_of(HEADER.lstrip("# "))).startswith("seeds/x.txt:1: first line must be the title")
+
+
+def test_only_a_title():
+    assert str(error_of("# 标题\n")) == "seeds/x.txt:2: header line 发布时间: is missing"
+
+
+@pytest.mark.parametrize("title", ["# ？！…", "# 🌟🌟", "# ---"])
+def test_title_without_words(title):
+    assert error_of(HEADER.replace("# 对话Sam Altman：测试标题", title)).reason == "title has no letters or digits"
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("发布时间: 2024-09-19 18:37", "发布时间"), ("原文链接: http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", "原文链接")],
+)
+def test_missing_required_header_line(line, key):
+    error = error_of(HEADER.replace(line + "\n", ""))
+    assert error.reason == f"header line {key}: is missing"
+
+
+@pytest.mark.parametrize("line", ["文章作者: AI深度研究员", "发布地: 上海", "封面图链接: https://mmbiz.qpic.cn/cover/300"])
+def test_missing_optional_header_line_is_not_fatal(line):
+    assert parse_article("seeds/x.txt", HEADER.replace(line + "\n", "")).header.title
+
+
+@pytest.mark.parametrize("value", ["昨天", "2024-13-45 25:61", "2024/09/19 18:37"])
+def test_bad_date(value):
+    error = error_of(HEADER.replace("2024-09-19 18:37", value))
+    assert (error.line, error.reason) == (4, f"发布时间 {value!r} is not a date in the form YYYY-MM-DD HH:MM")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "/relative/path", "ftp://x.org/a"])
+@pytest.mark.parametrize(("key", "line"), [("原文链接", 6), ("封面图链接", 8)])
+def test_non_http_links_are_refused(url, key, line):
+    text = HEADER.replace("http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", url) if key == "原文链接" else None
+    text = text or HEADER.replace("https://mmbiz.qpic.cn/cover/300", url)
+    error = error_of(text)
+    assert (error.line, error.reason) == (line, f"{key} must be an http(s) URL, found {url!r}")

@@ -1,0 +1,61 @@
+import pytest
+
+from sitegen.errors import InputError
+from sitegen.read import MAX_LINE_CHARS, MAX_SEED_BYTES, decode_seed, list_seeds
+
+NAME = "seeds/x.txt"
+
+
+def error_of(data: bytes) -> InputError:
+    with pytest.raises(InputError) as caught:
+        decode_seed(NAME, data)
+    return caught.value
+
+
+def test_utf8_text_passes_through():
+    assert decode_seed(NAME, "# 标题\n正文\n".encode()) == "# 标题\n正文\n"
+
+
+def test_bom_and_crlf_and_lone_cr_are_repaired_silently():
+    assert decode_seed(NAME, b"\xef\xbb\xbf# a\r\nb\rc\n") == "# a\nb\nc\n"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n"])
+def test_empty_file(data):
+    assert str(error_of(data)) == "seeds/x.txt:1: file is empty"
+
+
+def test_gbk_file_names_the_line_of_the_first_bad_byte():
+    error = error_of("# 标题\n\n正文".encode("gbk"))
+    assert error.line == 1 and "not UTF-8" in error.reason
+
+
+def test_latin1_and_binary_files_are_refused():
+    assert "not UTF-8" in error_of("# Café\n".encode("latin-1")).reason
+    assert "not UTF-8" in error_of(bytes(range(256))).reason
+
+
+def test_nul_byte_points_at_its_line():
+    error = error_of(b"# t\nline two\nbad\x00line\n")
+    assert (error.line, error.reason) == (3, "NUL byte in text; the file is binary or corrupt")
+
+
+def test_oversized_file_and_line():
+    assert "more than" in error_of(b"# t\n" + b"a" * (MAX_SEED_BYTES + 1)).reason
+    error = error_of(b"# t\n\n" + b"a" * (MAX_LINE_CHARS + 1))
+    assert error.line == 3 and "characters long" in error.reason
+
+
+def test_list_seeds_skips_other_files_and_outside_symlinks_with_notes(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "b.txt").write_text("x")
+    (seeds / "a.txt").write_text("x")
+    (seeds / "notes.md").write_text("x")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("x")
+    (seeds / "link.txt").symlink_to(outside)
+    paths, notes = list_seeds(seeds)
+    assert [p.name for p in paths] == ["a.txt", "b.txt"]
+    assert "seeds/notes.md: ignored, not a .txt file" in notes
+    assert any(n.startswith("seeds/link.txt: ignored, symlink") for n in notes)
