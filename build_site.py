@@ -16,6 +16,9 @@ import os
 import sys
 from pathlib import Path
 
+import jinja2
+from mkdocs.exceptions import MkDocsException
+
 from sitegen.build import Project, build_site, load_interviews, removal_summary
 from sitegen.errors import BuildFailed, Problems
 
@@ -75,6 +78,12 @@ def serve(project: Project, dev_addr: str, quiet: bool) -> int:
     return 0
 
 
+def describe(error: Exception) -> str:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"templates/pages/{error.name}:{error.lineno}: {error.message}"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)-7s -  %(message)s")
@@ -89,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         for error in failed.errors:
             print(error, file=sys.stderr)
         print(f"stopped: {len(failed.errors)} problem(s); docs/ and site/ were not changed", file=sys.stderr)
+        return 1
+    except (MkDocsException, jinja2.TemplateError) as error:
+        print(f"error: {describe(error)}", file=sys.stderr)
+        print("stopped: the site did not build; docs/ and site/ were not changed", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; docs/ and site/ were not changed", file=sys.stderr)

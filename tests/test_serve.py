@@ -1,0 +1,73 @@
+"""`build_site.py serve`: a real MkDocs dev server that picks up seed edits without a rebuild loop."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import SEEDS, copy_project
+
+PAGE = "interviews/2024-09-19-1837/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(tmp_path):
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "build_site.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        # MkDocs serves under the path of site_url, e.g. /sam-altman-interviews/
+        base = wait_for(lambda: re.search(r"Serving on (http://\S+/)", (tmp_path / "serve.log").read_text()))[1]
+        wait_for(lambda: "Sam Altman" in fetch(base))
+        yield project, base, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_serve_shows_a_seed_edit_without_a_rebuild_loop(server):
+    project, base, log = server
+    assert "T-Mobile" in fetch(base + PAGE)
+    seed = project / "seeds" / SEEDS[0].name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("视频对话OpenAI", "改过的标题OpenAI", 1), encoding="utf-8")
+    wait_for(lambda: "改过的标题OpenAI" in fetch(base + PAGE))
+    time.sleep(4)
+    log.seek(0)
+    builds_after_edit = log.read().split("Detected file changes")[1:]
+    assert 1 <= len(builds_after_edit) <= 2
+    assert (project / "site").is_dir()
