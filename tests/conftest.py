@@ -85,3 +85,70 @@ def soup(path: Path) -> BeautifulSoup:
 
 def interview_pages(site: Path) -> list[Path]:
     return sorted(p for p in (site / "interviews").glob("*/index.html"))
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; in CI a missing browser fails instead of skipping."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class StaticServer:
+    """A local HTTP server for a built site, optionally under a URL prefix like GitHub Pages."""
+
+    def __init__(self, root: Path, prefix: str = "/") -> None:
+        import functools
+        import http.server
+        import threading
+
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def translate_path(self, path: str) -> str:
+                if not path.startswith(outer.prefix):
+                    return str(root / "__outside_prefix__")
+                return super().translate_path("/" + path[len(outer.prefix):])
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.prefix = prefix
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}{self.prefix}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(built):
+    server = StaticServer(built / "site")
+    yield server
+    server.close()
