@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import MkDocsException
 
-from sitegen.build import Project, build_site, load_interviews, removal_summary
+from sitegen.build import Project, build_site, load_project, removal_summary
 from sitegen.errors import BuildFailed, Problems
 
 ROOT = Path(__file__).resolve().parent
@@ -45,7 +45,7 @@ def report(problems: Problems, quiet: bool) -> None:
 
 def check(project: Project, quiet: bool) -> int:
     problems = Problems()
-    interviews = load_interviews(project.seeds_dir, problems)
+    interviews, _ = load_project(project, problems)
     report(problems, quiet)
     if not quiet:
         for interview in interviews:

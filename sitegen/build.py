@@ -6,17 +6,19 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from .clean import clean_body
 from .enrich import enrich
+from .editorial import Editorial, load_editorial
 from .errors import InputError, Problems
 from .generate import render_site
 from .model import Interview
 from .parse import parse_article
 from .read import display_path, list_seeds, read_seed
+from .topics import Topic, assign_topics, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
 log = logging.getLogger("sitegen")
@@ -37,6 +39,10 @@ class Project:
         return self.root / "templates"
 
     @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
     def docs_dir(self) -> Path:
         return self.root / "docs"
 
@@ -45,10 +51,33 @@ class Project:
         return self.root / "site"
 
 
-def load_interview(path: Path) -> Interview:
+@dataclass(frozen=True)
+class DataFiles:
+    topics: tuple[Topic, ...]
+    editorial: dict[str, Editorial]
+
+
+def load_data(data_dir: Path) -> DataFiles:
+    topics = load_topics(data_dir / "topics.yml")
+    editorial = load_editorial(data_dir / "editorial.yml", {t.slug for t in topics})
+    return DataFiles(topics, editorial)
+
+
+def load_interview(path: Path, data: DataFiles) -> Interview:
     name = display_path(path)
     article = parse_article(name, read_seed(path))
-    return enrich(article, clean_body(article.body))
+    notes = data.editorial.get(path.name, Editorial())
+    interview = enrich(article, clean_body(article.body), slug=notes.slug)
+    hits = topic_hits(interview, data.topics)
+    return replace(
+        interview,
+        topics=assign_topics(hits, data.topics, notes.topics_add, notes.topics_remove),
+        topic_hits=hits,
+        host=notes.host,
+        host_role=notes.host_role,
+        event=notes.event,
+        title_en=notes.title_en,
+    )
 
 
 def header_warnings(interview: Interview, now: datetime) -> list[InputError]:
@@ -80,7 +109,7 @@ def check_unique(interviews: list[Interview], problems: Problems) -> None:
                 first_seen[key] = interview
 
 
-def load_interviews(seeds_dir: Path, problems: Problems) -> list[Interview]:
+def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> list[Interview]:
     """Every seed parsed and cleaned; all problems are collected before anything stops the run."""
     if not seeds_dir.is_dir():
         problems.errors.append(InputError(str(seeds_dir), 0, "seeds folder does not exist"))
@@ -91,7 +120,7 @@ def load_interviews(seeds_dir: Path, problems: Problems) -> list[Interview]:
     now = datetime.now().astimezone()
     for path in paths:
         try:
-            interview = load_interview(path)
+            interview = load_interview(path, data)
         except InputError as error:
             problems.errors.append(error)
             continue
@@ -109,9 +138,18 @@ def removal_summary(interview: Interview) -> str:
     return f"{interview.seed}: removed " + (", ".join(parts) if parts else "nothing")
 
 
+def load_project(project: Project, problems: Problems) -> tuple[list[Interview], DataFiles]:
+    try:
+        data = load_data(project.data_dir)
+    except InputError as error:
+        problems.errors.append(error)
+        data = DataFiles((), {})
+    return load_interviews(project.seeds_dir, data, problems), data
+
+
 def generate(project: Project, docs_dir: Path, problems: Problems) -> tuple[list[Interview], WriteReport]:
-    interviews = load_interviews(project.seeds_dir, problems)
-    pages = render_site(interviews, project.templates_dir)
+    interviews, data = load_project(project, problems)
+    pages = render_site(interviews, data.topics, project.templates_dir)
     return interviews, sync_generated(docs_dir, pages)
 
 
@@ -149,8 +187,8 @@ def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
 
 def build_site(project: Project, problems: Problems, **mkdocs_overrides) -> tuple[list[Interview], WriteReport]:
     """Generate and build in a staging folder; only a fully successful build replaces docs/ and site/."""
-    interviews = load_interviews(project.seeds_dir, problems)
-    pages = render_site(interviews, project.templates_dir)
+    interviews, data = load_project(project, problems)
+    pages = render_site(interviews, data.topics, project.templates_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"

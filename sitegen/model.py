@@ -129,6 +129,7 @@ class Interview:
     speakers: tuple[Speaker, ...]
     topics: tuple[str, ...] = ()
     host: str = ""
+    host_role: str = ""
     event: str = ""
     title_en: str = ""
     topic_hits: dict[str, int] = field(default_factory=dict, compare=False, hash=False)

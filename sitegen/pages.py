@@ -73,4 +73,4 @@ def render_interview(env: jinja2.Environment, interview: Interview, context: dic
 
 def render_index(env: jinja2.Environment, template: str, meta: dict[str, Any], context: dict[str, Any]) -> str:
     body = env.get_template(template).render(**context)
-    return with_front_matter(meta, body, "seeds/ and templates/" + template)
+    return with_front_matter(meta, body, "seeds/ and templates/pages/" + template)

@@ -1,0 +1,52 @@
+"""Data files editors change (topics, editorial notes, redirects): YAML read with line numbers for errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line it started on."""
+
+    line: int = 0
+
+
+class LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def display_name(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def load_yaml(path: Path, default: Any) -> Any:
+    """The file's data, ``default`` when it does not exist; a syntax error names its line."""
+    if not path.exists():
+        return default
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.context_mark or error.problem_mark
+        line = mark.line + 1 if mark else 1
+        raise InputError(display_name(path), line, f"not valid YAML: {error.problem or error}") from None
+    except UnicodeDecodeError:
+        raise InputError(display_name(path), 1, "not UTF-8 text") from None
+    return default if data is None else data
+
+
+def line_of(value: Any, fallback: int = 1) -> int:
+    return getattr(value, "line", fallback) or fallback

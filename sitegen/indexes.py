@@ -1,0 +1,94 @@
+"""Indexes: plain lists and dicts that the index templates lay out — by date, by topic, by host."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+
+from .model import Interview
+from .topics import Topic, excerpts
+
+RELATED_LIMIT = 3
+LATEST_ON_HOME = 10
+
+
+def newest_first(interviews: list[Interview]) -> list[Interview]:
+    return sorted(interviews, key=lambda i: (i.header.published, i.slug), reverse=True)
+
+
+def by_year_and_month(interviews: list[Interview]) -> list[dict]:
+    """[{year, count, months: [{month, count, interviews}]}], newest first; empty months do not appear."""
+    years = []
+    ordered = newest_first(interviews)
+    for year, in_year in groupby(ordered, key=lambda i: i.header.published.year):
+        in_year = list(in_year)
+        months = [
+            {"month": month, "count": len(items), "interviews": items}
+            for month, items in ((m, list(g)) for m, g in groupby(in_year, key=lambda i: i.header.published.month))
+        ]
+        years.append({"year": year, "count": len(in_year), "months": months})
+    return years
+
+
+def neighbours(interviews: list[Interview]) -> dict[str, tuple[Interview | None, Interview | None]]:
+    """slug → (the interview published just before, the one just after)."""
+    ordered = list(reversed(newest_first(interviews)))
+    return {
+        item.slug: (ordered[n - 1] if n > 0 else None, ordered[n + 1] if n + 1 < len(ordered) else None)
+        for n, item in enumerate(ordered)
+    }
+
+
+def related(interview: Interview, interviews: list[Interview], limit: int = RELATED_LIMIT) -> list[Interview]:
+    """Most shared topics first; ties go to the interview nearest in time."""
+    own = set(interview.topics)
+    scored = []
+    for other in interviews:
+        shared = len(own & set(other.topics))
+        if other.slug != interview.slug and shared:
+            distance = abs((other.header.published - interview.header.published).total_seconds())
+            scored.append((-shared, distance, other.slug, other))
+    return [other for *_, other in sorted(scored, key=lambda s: s[:3])[:limit]]
+
+
+def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> list[dict]:
+    """Topics that have interviews, most discussed first, each with its interviews and excerpts."""
+    entries = []
+    for position, topic in enumerate(topics):
+        members = [i for i in newest_first(interviews) if topic.slug in i.topics]
+        if not members:
+            continue
+        items = [
+            {"interview": i, "hits": i.topic_hits.get(topic.slug, 0), "excerpts": excerpts(i, topic)} for i in members
+        ]
+        entries.append({"topic": topic, "count": len(members), "items": items, "position": position})
+    entries.sort(key=lambda e: (-e["count"], -sum(item["hits"] for item in e["items"]), e["position"]))
+    return entries
+
+
+def hosts(interviews: list[Interview]) -> list[dict]:
+    """Every host named in the editorial data, with the interviews they conducted, newest first."""
+    grouped: dict[str, list[Interview]] = defaultdict(list)
+    for interview in newest_first(interviews):
+        if interview.host:
+            grouped[interview.host].append(interview)
+    return [
+        {"name": name, "role": items[0].host_role, "interviews": items}
+        for name, items in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
+def topic_chart(entries: list[dict], interviews: list[Interview]) -> dict:
+    """Topics × months with interviews: mentions per cell and a shade from 0 to 1 for the SVG."""
+    months = sorted({i.header.published.strftime("%Y-%m") for i in interviews})
+    rows = []
+    for entry in entries:
+        per_month = dict.fromkeys(months, 0)
+        for item in entry["items"]:
+            per_month[item["interview"].header.published.strftime("%Y-%m")] += item["hits"]
+        rows.append({"topic": entry["topic"], "cells": [{"month": m, "hits": per_month[m]} for m in months]})
+    peak = max((cell["hits"] for row in rows for cell in row["cells"]), default=0) or 1
+    for row in rows:
+        for cell in row["cells"]:
+            cell["shade"] = round(cell["hits"] / peak, 3)
+    return {"months": months, "rows": rows}
