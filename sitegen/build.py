@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .clean import clean_body
-from .enrich import enrich
+from .datafiles import load_page_texts
 from .editorial import Editorial, load_editorial
+from .enrich import enrich
 from .errors import InputError, Problems
 from .generate import render_site
 from .model import Interview
@@ -55,12 +56,13 @@ class Project:
 class DataFiles:
     topics: tuple[Topic, ...]
     editorial: dict[str, Editorial]
+    page_texts: dict[str, dict]
 
 
 def load_data(data_dir: Path) -> DataFiles:
     topics = load_topics(data_dir / "topics.yml")
     editorial = load_editorial(data_dir / "editorial.yml", {t.slug for t in topics})
-    return DataFiles(topics, editorial)
+    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"))
 
 
 def load_interview(path: Path, data: DataFiles) -> Interview:
@@ -143,13 +145,13 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
         data = load_data(project.data_dir)
     except InputError as error:
         problems.errors.append(error)
-        data = DataFiles((), {})
+        data = DataFiles((), {}, {})
     return load_interviews(project.seeds_dir, data, problems), data
 
 
 def generate(project: Project, docs_dir: Path, problems: Problems) -> tuple[list[Interview], WriteReport]:
     interviews, data = load_project(project, problems)
-    pages = render_site(interviews, data.topics, project.templates_dir)
+    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts)
     return interviews, sync_generated(docs_dir, pages)
 
 
@@ -188,7 +190,7 @@ def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
 def build_site(project: Project, problems: Problems, **mkdocs_overrides) -> tuple[list[Interview], WriteReport]:
     """Generate and build in a staging folder; only a fully successful build replaces docs/ and site/."""
     interviews, data = load_project(project, problems)
-    pages = render_site(interviews, data.topics, project.templates_dir)
+    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"

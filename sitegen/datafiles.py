@@ -50,3 +50,17 @@ def load_yaml(path: Path, default: Any) -> Any:
 
 def line_of(value: Any, fallback: int = 1) -> int:
     return getattr(value, "line", fallback) or fallback
+
+
+PAGE_KINDS = ("home", "interviews", "topics", "topic", "archive", "year", "people")
+
+
+def load_page_texts(path: Path) -> dict[str, dict]:
+    """Title and description of each kind of generated index page."""
+    data = load_yaml(path, {})
+    name = display_name(path)
+    for kind in PAGE_KINDS:
+        entry = data.get(kind) if isinstance(data, dict) else None
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("title", "description")):
+            raise InputError(name, line_of(data), f"{kind}: needs a title and a description")
+    return {kind: {"title": data[kind]["title"], "description": data[kind]["description"]} for kind in PAGE_KINDS}

@@ -16,7 +16,10 @@ def relative_link(target: str, page_path: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
 
 
-def render_site(interviews: list[Interview], topics: tuple[Topic, ...], templates_dir: Path) -> dict[str, str]:
+def render_site(
+    interviews: list[Interview], topics: tuple[Topic, ...], templates_dir: Path, page_texts: dict[str, dict]
+) -> dict[str, str]:
+    """``page_texts``: title and description of each kind of index page, from data/pages.yml."""
     env = make_environment(templates_dir)
     env.filters["rel"] = relative_link
     ordered = newest_first(interviews)
@@ -43,20 +46,21 @@ def render_site(interviews: list[Interview], topics: tuple[Topic, ...], template
         }
         pages[interview.path] = render_interview(env, interview, context)
 
-    def index(path: str, template: str, title: str, description: str, **context) -> None:
-        meta = {"title": title, "description": description}
+    def index(path: str, template: str, kind: str, **context) -> None:
+        meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
         pages[path] = render_index(env, template, meta, {**shared, "page_path": path, **context})
 
-    index("index.md", "home.md.j2", "首页", "Sam Altman 访谈、演讲与对话的中文全文整理。")
-    index("interviews/index.md", "interviews.md.j2", "全部访谈", f"全部 {len(ordered)} 篇 Sam Altman 访谈，按时间排列。")
-    index("topics/index.md", "topics.md.j2", "话题", "按话题浏览 Sam Altman 的访谈。")
+    index("index.md", "home.md.j2", "home")
+    index("interviews/index.md", "interviews.md.j2", "interviews", fill={"count": len(ordered)})
+    index("topics/index.md", "topics.md.j2", "topics")
     for entry in entries:
         topic = entry["topic"]
-        index(f"topics/{topic.slug}.md", "topic.md.j2", f"话题：{topic.name}", topic.description, entry=entry)
-    index("archive/index.md", "archive.md.j2", "归档", "按年份和月份浏览 Sam Altman 的访谈。",
-          chart=topic_chart(entries, ordered))
+        fill = {"name": topic.name, "description": topic.description}
+        index(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry=entry, fill=fill)
+    chart = topic_chart(entries, ordered)
+    index("archive/index.md", "archive.md.j2", "archive", chart=chart, fill={"count": len(ordered)})
     for year in years:
-        index(f"archive/{year['year']}.md", "year.md.j2", f"{year['year']} 年的访谈",
-              f"{year['year']} 年的 {year['count']} 篇 Sam Altman 访谈。", year=year)
-    index("people/index.md", "people.md.j2", "主持人", "主持和采访 Sam Altman 的人，以及他们的访谈。")
+        fill = {"year": year["year"], "count": year["count"]}
+        index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
+    index("people/index.md", "people.md.j2", "people")
     return pages

@@ -67,8 +67,8 @@ def parse_topic(entry, name: str, default_threshold: int) -> Topic:
     threshold = entry.get("threshold", default_threshold)
     if not isinstance(threshold, int) or threshold < 1:
         raise InputError(name, line, f"topic {slug!r}: threshold must be a whole number of at least 1")
-    clean_words = tuple(w.strip() for w in words)
-    return Topic(slug, entry["name"].strip(), entry["description"].strip(), clean_words, threshold, word_pattern(clean_words))
+    words = tuple(w.strip() for w in words)
+    return Topic(slug, entry["name"].strip(), entry["description"].strip(), words, threshold, word_pattern(words))
 
 
 def load_topics(path: Path) -> tuple[Topic, ...]:

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+SITE_PATH = "/sam-altman-interviews/"  # the path of site_url in mkdocs.yml
 COPIED = ("mkdocs.yml", "build_site.py", "templates", "data", "seeds", "sitegen")
 
 
@@ -152,3 +153,43 @@ def site_server(built):
     server = StaticServer(built / "site")
     yield server
     server.close()
+
+
+def site_file(site: Path, page: Path, href: str, prefix: str = "/") -> tuple[Path | None, str]:
+    """The file a relative or root-relative link in ``page`` points at, and its fragment."""
+    from urllib.parse import unquote, urljoin, urlparse
+
+    page_url = "/" + page.relative_to(site).as_posix()
+    target = urlparse(urljoin(page_url, href))
+    path = unquote(target.path)
+    if prefix != "/" and path.startswith(prefix):
+        path = "/" + path[len(prefix):]
+    candidate = site / path.lstrip("/")
+    if path.endswith("/") or candidate.is_dir():
+        candidate = candidate / "index.html"
+    return (candidate if candidate.is_file() else None), unquote(target.fragment)
+
+
+def broken_links(site: Path, site_url_path: str = "/") -> list[str]:
+    """Every href/src in site/ that points at a missing file or a missing anchor."""
+    from urllib.parse import urlparse
+
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        html = soup(page)
+        for tag, attribute in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")):
+            for element in html.find_all(tag):
+                href = element.get(attribute)
+                if not href or urlparse(href).scheme or href.startswith("//"):
+                    continue
+                target, fragment = site_file(site, page, href, site_url_path)
+                if target is None:
+                    broken.append(f"{page.relative_to(site)}: {href}")
+                    continue
+                if fragment and target.suffix == ".html":
+                    if target not in ids:
+                        ids[target] = {el["id"] for el in soup(target).find_all(id=True)}
+                    if fragment not in ids[target]:
+                        broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    return broken

@@ -44,20 +44,21 @@ def wait_for(predicate, timeout: float = 60):
 def server(tmp_path):
     project = copy_project(tmp_path / "project")
     port = free_port()
-    log = open(tmp_path / "serve.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "build_site.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        # MkDocs serves under the path of site_url, e.g. /sam-altman-interviews/
-        base = wait_for(lambda: re.search(r"Serving on (http://\S+/)", (tmp_path / "serve.log").read_text()))[1]
-        wait_for(lambda: "Sam Altman" in fetch(base))
-        yield project, base, log
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with open(tmp_path / "serve.log", "w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "build_site.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # MkDocs serves under the path of site_url, e.g. /sam-altman-interviews/
+            base = wait_for(lambda: re.search(r"Serving on (http://\S+/)", (tmp_path / "serve.log").read_text()))[1]
+            wait_for(lambda: "Sam Altman" in fetch(base))
+            yield project, base, log
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def test_serve_shows_a_seed_edit_without_a_rebuild_loop(server):
