@@ -8,6 +8,7 @@ from pathlib import Path
 from .indexes import by_year_and_month, hosts, neighbours, newest_first, related, topic_chart, topic_entries
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
+from .search_index import build_search_index
 from .topics import Topic
 
 
@@ -63,4 +64,5 @@ def render_site(
         fill = {"year": year["year"], "count": year["count"]}
         index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
     index("people/index.md", "people.md.j2", "people")
+    pages.update(build_search_index(ordered, lambda interview: interview.url))
     return pages

@@ -1,0 +1,129 @@
+"""Search index: a static, sharded index that finds Chinese words exactly and stays small to download.
+
+The browser (docs/assets/javascripts/search.js) splits a query the same way: Chinese runs into
+characters and character pairs, Latin runs into whole words. It fetches only the shards holding
+those tokens, intersects their interview lists, then loads the text of the best candidates and
+keeps the sections that contain the query as a phrase. So precision is exact, and what a reader
+downloads depends on the query, not on the size of the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Timeline, Turn
+
+INDEX_DIR = "search"
+FORMAT_VERSION = 1
+TARGET_SHARD_BYTES = 12_000
+MAX_SHARDS = 4096
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width letters and digits; lower case makes Latin search case-blind."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> Iterator[str]:
+    """Characters and character pairs of every Chinese run; whole words of every Latin run."""
+    text = normalise(text)
+    for run in CJK_RUN.findall(text):
+        yield from run
+        yield from (run[i : i + 2] for i in range(len(run) - 1))
+    yield from LATIN_WORD.findall(CJK_RUN.sub(" ", text))
+
+
+def fnv1a(token: str) -> int:
+    """32-bit FNV-1a over code points; search.js computes the same number."""
+    value = 0x811C9DC5
+    for char in token:
+        value ^= ord(char)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def sections(interview: Interview) -> list[list[str]]:
+    """[anchor, label, text] for every linkable unit: each speaker turn, and the prose under each heading."""
+    title = interview.header.title
+    units: dict[str, list[str]] = {"": ["", title, title]}
+    heading_anchor, heading_text = "", ""
+    for block in interview.blocks:
+        if isinstance(block, Heading):
+            heading_anchor, heading_text = block.anchor, block.text
+            units[block.anchor] = [block.anchor, block.text, block.text]
+        elif isinstance(block, Turn):
+            label = " · ".join(filter(None, (block.speaker.label, heading_text)))
+            text = " ".join([block.speaker.label, *(p.text for p in block.paragraphs)])
+            units[block.anchor] = [block.anchor, label, text]
+        else:
+            units[heading_anchor][2] += " " + " ".join(block_texts(block))
+    return list(units.values())
+
+
+def block_texts(block: Block) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        yield block.text
+    elif isinstance(block, BulletList):
+        yield from block.items
+    elif isinstance(block, Quote):
+        yield from (p.text for p in block.paragraphs)
+    elif isinstance(block, Timeline):
+        yield from (f"{e.stamp} {e.text}" for e in block.entries)
+
+
+def shard_count(total_bytes: int) -> int:
+    count = 1
+    while count < MAX_SHARDS and total_bytes / count > TARGET_SHARD_BYTES:
+        count *= 2
+    return count
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> list[int]:
+    """[gap, frequency, gap, frequency, …]: interview numbers as gaps keep the JSON short."""
+    flat, previous = [], 0
+    for number, frequency in postings:
+        flat += [number - previous, frequency]
+        previous = number
+    return flat
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def build_search_index(interviews: list[Interview], url_of) -> dict[str, str]:
+    """Files of the index, by path under docs/: meta.json, shards/N.json and docs/N.json.
+
+    ``interviews`` come newest first; an interview's number is its position, so ties in
+    ranking favour newer interviews. ``url_of`` gives an interview's URL relative to the site root.
+    """
+    files: dict[str, str] = {}
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, interview in enumerate(interviews):
+        units = sections(interview)
+        doc = {
+            "t": interview.header.title,
+            "u": url_of(interview),
+            "d": interview.header.published.date().isoformat(),
+            "s": units,
+        }
+        files[f"{INDEX_DIR}/docs/{number}.json"] = dumps(doc)
+        counts = Counter(token for unit in units for token in tokens(unit[2]))
+        for token, frequency in sorted(counts.items()):
+            postings[token].append((number, frequency))
+    encoded = {token: encode_postings(items) for token, items in postings.items()}
+    total = sum(len(token) + 2 * len(items) for token, items in encoded.items()) * 3
+    shards = shard_count(total)
+    grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for token, items in encoded.items():
+        grouped[fnv1a(token) % shards][token] = items
+    for shard in range(shards):
+        files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(grouped.get(shard, {}))
+    files[f"{INDEX_DIR}/meta.json"] = dumps({"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews)})
+    return files
