@@ -291,12 +291,20 @@ def merge_timelines(blocks: list[Block]) -> list[Block]:
 
 
 def normalise_headings(blocks: list[Block]) -> list[Block]:
-    """Shift headings so the article's top level is <h2>: the page's only <h1> is its title."""
+    """Shift headings so the article's top level is <h2> (the page's only <h1> is its title), and
+    never let a level be skipped: an export that opens with ## before its first # still nests."""
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if not levels:
         return blocks
     shift = 2 - min(levels)
-    return [Heading(min(b.level + shift, 6), b.text) if isinstance(b, Heading) else b for b in blocks]
+    result: list[Block] = []
+    previous = 1
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = min(block.level + shift, previous + 1, 6)
+            block, previous = Heading(level, block.text), level
+        result.append(block)
+    return result
 
 
 def clean_body(lines: tuple[Line, ...]) -> Cleaned:

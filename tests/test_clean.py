@@ -262,3 +262,8 @@ def test_ad_block_with_contact_and_qr_code_is_removed():
 
 def test_unsafe_image_urls_are_dropped():
     assert clean("![x](javascript:alert(1))\n\n正文。").blocks == (Paragraph("正文。"),)
+
+
+def test_heading_levels_are_never_skipped():
+    blocks = clean("## 核心观点\n\n### 1、要点\n\n# 对话整理\n\n## 一节").blocks
+    assert [b.level for b in blocks] == [2, 3, 2, 3]

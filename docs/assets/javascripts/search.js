@@ -218,15 +218,16 @@
         '<a href="' + escapeHtml(link(result.doc, "")) + '" class="md-search-result__link" tabindex="-1">' +
         '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(result.doc.t) + "</h1>" +
         '<p class="site-search__date">' + escapeHtml(result.doc.d) + "</p></article></a>";
-      result.hits.slice(0, SECTIONS_PER_DOC).forEach(function (hit) {
+      result.hits.forEach(function (hit, n) {
         html +=
-          '<a href="' + escapeHtml(link(result.doc, hit.anchor)) + '" class="md-search-result__link site-search__hit">' +
+          '<a href="' + escapeHtml(link(result.doc, hit.anchor)) + '" class="md-search-result__link site-search__hit"' +
+          (n >= SECTIONS_PER_DOC ? " hidden" : "") + '>' +
           '<article class="md-search-result__article md-typeset"><h2>' + escapeHtml(hit.label) + "</h2>" +
           "<p>" + snippet(hit.text, terms) + "</p></article></a>";
       });
       if (result.hits.length > SECTIONS_PER_DOC) {
-        html += '<a href="' + escapeHtml(link(result.doc, "")) + '" class="md-search-result__more">' +
-          escapeHtml(text.more.replace("{n}", result.hits.length - SECTIONS_PER_DOC)) + "</a>";
+        html += '<button type="button" class="md-search-result__more site-search__more">' +
+          escapeHtml(text.more.replace("{n}", result.hits.length - SECTIONS_PER_DOC)) + "</button>";
       }
       item.innerHTML = html;
       list.appendChild(item);
@@ -242,9 +243,12 @@
   function search(query) {
     var run = ++current;
     var terms = parse(query);
+    root.dataset.query = query;
+    root.dataset.state = "searching";
     if (!terms.length) {
       list.innerHTML = "";
       metaLine.textContent = text.prompt;
+      root.dataset.state = "done";
       return Promise.resolve();
     }
     metaLine.textContent = text.searching;
@@ -279,11 +283,11 @@
             return next(DOCS_BATCH);
           });
         }
-        root.dataset.state = "searching";
         return next(DOCS_FIRST_BATCH);
       })
       .catch(function (error) {
         metaLine.textContent = text.failed;
+        root.dataset.state = "failed";
         throw error;
       });
   }
@@ -302,7 +306,15 @@
       }
     }
   });
-  list.addEventListener("click", function () {
+  list.addEventListener("click", function (event) {
+    var more = event.target.closest(".site-search__more");
+    if (more) {
+      more.parentNode.querySelectorAll(".site-search__hit[hidden]").forEach(function (hit) {
+        hit.hidden = false;
+      });
+      more.remove();
+      return;
+    }
     document.getElementById("__search").checked = false;
   });
 

@@ -1,0 +1,178 @@
+"""The reading experience in real headless Chromium: turns, anchors, TOC, timeline, search, a11y."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from benchmarks.search_quality import measure, read_queries
+
+from .conftest import ROOT, SEEDS, StaticServer, copy_project, interview_pages, run_build, soup
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
+INTERVIEW = "interviews/2024-12-21-0451-2/"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def url(server, path: str) -> str:
+    return server.base + path
+
+
+def test_toc_lists_every_section_heading(built):
+    for page in interview_pages(built / "site"):
+        doc = soup(page)
+        assert len(doc.find_all("h1")) == 1
+        article = doc.select_one("article.md-content__inner")
+        headings = [h["id"] for h in article.find_all(["h2", "h3", "h4"]) if h.get("id")]
+        toc = [unquote(a["href"].split("#", 1)[1]) for a in doc.select("nav.md-nav--secondary a.md-nav__link")]
+        assert toc == headings
+
+
+def test_every_turn_has_an_anchor_that_scrolls_into_view_and_shows_a_link(page, site_server, built):
+    doc = soup(built / "site" / INTERVIEW / "index.html")
+    turns = doc.select("div.turn")
+    assert turns and all(t.get("id") for t in turns)
+    assert all(t.select_one("a.turn__link")["href"] == "#" + t["id"] for t in turns)
+    target = turns[len(turns) // 2]["id"]
+    page.goto(url(site_server, INTERVIEW) + "#" + target)
+    page.wait_for_load_state("networkidle")
+    box = page.locator(f"#{target}").bounding_box()
+    assert 0 <= box["y"] < 900
+    link = page.locator(f"#{target} .turn__link")
+    page.locator("#t1").hover()
+    expect(page.locator("#t1 .turn__link")).to_have_css("opacity", "1")
+    page.mouse.move(5, 5)
+    expect(page.locator("#t1 .turn__link")).to_have_css("opacity", "0")
+    link.focus()
+    expect(link).to_have_css("opacity", "1")
+
+
+def test_speaker_roles_look_different_in_light_and_dark(browser, site_server):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(url(site_server, INTERVIEW))
+        host = page.locator(".turn--host .turn__speaker").first.evaluate("el => getComputedStyle(el).color")
+        guest = page.locator(".turn--guest .turn__speaker").first.evaluate("el => getComputedStyle(el).color")
+        assert host != guest
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def video_site(tmp_path_factory):
+    """Seed 001 has a timeline but no video; give it one, with a t= already in the URL."""
+    project = copy_project(tmp_path_factory.mktemp("video") / "project", seeds=[SEEDS[1]])
+    seed = project / "seeds" / SEEDS[1].name
+    text = seed.read_text(encoding="utf-8").replace(
+        "(音乐)\n", "(音乐)\n\n原视频链接：https://www.youtube.com/watch?v=fMtbrKhXMWc&t=30s\n", 1
+    )
+    seed.write_text(text, encoding="utf-8")
+    assert run_build(project).returncode == 0
+    return project / "site"
+
+
+def test_timeline_links_jump_to_the_right_second(video_site):
+    links = soup(video_site / "interviews" / "2024-05-16-0930" / "index.html").select("ol.timeline a")
+    stamps = {a.get_text(): a["href"] for a in links}
+    assert len(links) == 19
+    assert stamps["20:29"] == "https://www.youtube.com/watch?v=fMtbrKhXMWc&t=1229s"
+    assert stamps["00:00"].endswith("&t=0s") and all(href.count("t=") == 1 for href in stamps.values())
+
+
+def test_no_timeline_links_without_a_video(built):
+    html = soup(built / "site" / "interviews" / "2024-05-16-0930" / "index.html")
+    assert len(html.select("ol.timeline li")) == 19 and html.select("ol.timeline a") == []
+
+
+def test_search_loads_nothing_until_opened_and_answers_the_keyboard(page, site_server):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url(site_server, ""))
+    page.wait_for_load_state("networkidle")
+    assert not [r for r in requests if "/search" in r]
+    page.keyboard.press("/")
+    page.keyboard.type("智能体")
+    page.wait_for_selector('#site-search[data-state=done][data-query="智能体"]')
+    assert [r for r in requests if r.endswith("assets/javascripts/search.js")]
+    assert page.locator(".site-search__hit mark").first.inner_text() == "智能体"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/interviews/**")
+
+
+def test_search_precision_and_recall_for_every_query(page, site_server, built):
+    figures = measure(page, site_server.base, built / "site", read_queries())
+    assert len(figures) >= 12
+    poor = {query: row for query, row in figures.items() if row["precision"] < 0.95 or row["recall"] < 0.95}
+    assert poor == {}
+    assert all(row["relevant"] > 0 for row in figures.values())
+
+
+def test_theme_choice_is_remembered(page, site_server):
+    page.goto(url(site_server, INTERVIEW))
+    before = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    chosen = page.locator("body").get_attribute("data-md-color-scheme")
+    page.reload()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == chosen
+    assert page.locator("html").get_attribute("lang") == "zh" and before
+
+
+def test_print_shows_only_the_article_and_its_source(page, site_server):
+    page.goto(url(site_server, INTERVIEW))
+    page.emulate_media(media="print")
+    assert page.locator("header.md-header").is_hidden()
+    assert page.locator(".md-sidebar--primary").is_hidden()
+    assert page.locator(".interview-source").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", INTERVIEW, "topics/agents/", "archive/"])
+def test_axe_reports_no_violations(browser, site_server, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url(site_server, path))
+    results = Axe().run(page)
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_screenshots_for_a_human(browser, site_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        for width in (1280, 390):
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.goto(url(site_server, INTERVIEW))
+            path = SCREENSHOTS / f"interview-{scheme}-{width}.png"
+            page.screenshot(path=str(path), full_page=False)
+            context.close()
+            assert path.stat().st_size > 10_000
+
+
+def test_images_have_alt_text_and_load_lazily(built):
+    for page in interview_pages(built / "site"):
+        for image in soup(page).select("article img"):
+            assert image.get("alt") and image.get("loading") == "lazy"
+
+
+def test_static_server_helper_serves_the_site(built):
+    server = StaticServer(built / "site")
+    try:
+        import urllib.request
+
+        assert b"Sam Altman" in urllib.request.urlopen(server.base).read()
+    finally:
+        server.close()
