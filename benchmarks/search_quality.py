@@ -100,7 +100,12 @@ def score(found: set, expected: set) -> dict:
     true = len(found & expected)
     precision = true / len(found) if found else (1.0 if not expected else 0.0)
     recall = true / len(expected) if expected else 1.0
-    return {"shown": len(found), "relevant": len(expected), "precision": round(precision, 3), "recall": round(recall, 3)}
+    return {
+        "shown": len(found),
+        "relevant": len(expected),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+    }
 
 
 def measure(page, base_url: str, site: Path, queries: list[str]) -> dict[str, dict]:
