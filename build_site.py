@@ -32,6 +32,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--seeds", type=Path, default=ROOT / "seeds", help="folder of exported articles (default: seeds/)"
     )
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
+    parser.add_argument("--offline", action="store_true", help="build: a copy for the file system into site-offline/")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return parser.parse_args(argv)
 
@@ -54,15 +55,15 @@ def check(project: Project, quiet: bool) -> int:
     return 0
 
 
-def build(project: Project, quiet: bool) -> int:
+def build(project: Project, quiet: bool, offline: bool = False) -> int:
     problems = Problems()
-    interviews, written = build_site(project, problems)
+    interviews, written = build_site(project, problems, offline=offline)
     report(problems, quiet)
     if not quiet:
         for interview in sorted(interviews, key=lambda i: i.seed):
             print(removal_summary(interview))
         print(
-            f"built {len(interviews)} interviews into site/: "
+            f"built {len(interviews)} interviews into {'site-offline' if offline else 'site'}/: "
             f"{len(written.written)} page(s) written, {written.unchanged} unchanged, {len(written.removed)} removed"
         )
     return 0
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             return check(project, args.quiet)
         if args.command == "serve":
             return serve(project, args.dev_addr, args.quiet)
-        return build(project, args.quiet)
+        return build(project, args.quiet, args.offline)
     except BuildFailed as failed:
         for error in failed.errors:
             print(error, file=sys.stderr)

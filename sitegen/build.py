@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .clean import clean_body
-from .datafiles import load_page_texts
+from .datafiles import load_page_texts, load_redirects
 from .editorial import Editorial, load_editorial
 from .enrich import enrich
 from .errors import InputError, Problems
-from .generate import render_site
+from .generate import Site, render_site
 from .model import Interview
 from .parse import parse_article
 from .read import display_path, list_seeds, read_seed
@@ -51,18 +51,24 @@ class Project:
     def site_dir(self) -> Path:
         return self.root / "site"
 
+    @property
+    def offline_site_dir(self) -> Path:
+        return self.root / "site-offline"
+
 
 @dataclass(frozen=True)
 class DataFiles:
     topics: tuple[Topic, ...]
     editorial: dict[str, Editorial]
     page_texts: dict[str, dict]
+    redirects: dict[str, tuple[str, int]]
 
 
 def load_data(data_dir: Path) -> DataFiles:
     topics = load_topics(data_dir / "topics.yml")
     editorial = load_editorial(data_dir / "editorial.yml", {t.slug for t in topics})
-    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"))
+    redirects = load_redirects(data_dir / "redirects.yml")
+    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects)
 
 
 def load_interview(path: Path, data: DataFiles) -> Interview:
@@ -145,23 +151,67 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
         data = load_data(project.data_dir)
     except InputError as error:
         problems.errors.append(error)
-        data = DataFiles((), {}, {})
+        data = DataFiles((), {}, {}, {})
     return load_interviews(project.seeds_dir, data, problems), data
 
 
-def generate(project: Project, docs_dir: Path, problems: Problems) -> tuple[list[Interview], WriteReport]:
+def site_settings(config) -> Site:
+    url = config.site_url or ""
+    return Site(
+        config.site_name,
+        config.site_description or "",
+        url if url.endswith("/") else url + "/",
+        config.use_directory_urls,
+        offline=bool(config.extra.get("offline")),
+    )
+
+
+def generate(project: Project, config, problems: Problems) -> tuple[list[Interview], WriteReport, dict[str, str]]:
+    """Regenerate config.docs_dir in place (used by the `mkdocs serve` hook)."""
     interviews, data = load_project(project, problems)
-    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts)
-    return interviews, sync_generated(docs_dir, pages)
+    site = site_settings(config)
+    docs_dir = Path(config.docs_dir)
+    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site)
+    redirects = redirect_maps(data, pages, project, problems)
+    return interviews, sync_generated(docs_dir, pages), redirects
 
 
-def mkdocs_build(project: Project, docs_dir: Path, site_dir: Path, **overrides) -> None:
-    from mkdocs.commands.build import build
+def redirect_maps(data: DataFiles, pages: dict[str, str], project: Project, problems: Problems) -> dict[str, str]:
+    """data/redirects.yml checked against the pages: every old URL must lead to a page that exists."""
+    maps = {}
+    for old, (new, line) in data.redirects.items():
+        name = "data/redirects.yml"
+        if new not in pages and not (project.docs_dir / new).is_file():
+            problems.errors.append(InputError(name, line, f"redirect target {new.removesuffix('.md')}/ is not a page"))
+        elif old in pages:
+            problems.errors.append(InputError(name, line, f"{old.removesuffix('.md')}/ is a page, it cannot redirect"))
+        else:
+            maps[old] = new
+    problems.raise_if_any()
+    return maps
+
+
+def load_mkdocs_config(project: Project, redirects: dict[str, str] | None = None, offline: bool = False, **overrides):
     from mkdocs.config import load_config
 
+    if offline:
+        # Pages opened from the file system need links to .html files, not folders.
+        overrides["use_directory_urls"] = False
     # The pages are generated already: the hook that regenerates them is for `mkdocs serve`.
-    config = load_config(
-        str(project.config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), hooks=[], **overrides
+    config = load_config(str(project.config_file), hooks=[], **overrides)
+    config.extra["offline"] = offline
+    if redirects is not None:
+        config.plugins["redirects"].config["redirect_maps"] = redirects
+    return config
+
+
+def mkdocs_build(
+    project: Project, docs_dir: Path, site_dir: Path, redirects: dict[str, str], offline: bool, **overrides
+) -> None:
+    from mkdocs.commands.build import build
+
+    config = load_mkdocs_config(
+        project, redirects, offline, docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides
     )
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -187,18 +237,30 @@ def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
         staging_docs.mkdir(parents=True)
 
 
-def build_site(project: Project, problems: Problems, **mkdocs_overrides) -> tuple[list[Interview], WriteReport]:
-    """Generate and build in a staging folder; only a fully successful build replaces docs/ and site/."""
+def build_site(
+    project: Project, problems: Problems, offline: bool = False, **mkdocs_overrides
+) -> tuple[list[Interview], WriteReport]:
+    """Generate and build in a staging folder; only a fully successful build replaces docs/ and site/.
+
+    The offline copy is built into site-offline/ from its own generated pages (links to .html
+    files, the search index as a script); docs/ keeps the pages of the online site.
+    """
     interviews, data = load_project(project, problems)
-    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts)
+    site = site_settings(load_mkdocs_config(project, offline=offline, **mkdocs_overrides))
+    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site)
+    redirects = redirect_maps(data, pages, project, problems)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
         copy_hand_written(project.docs_dir, staging_docs)
         sync_generated(staging_docs, pages)
-        mkdocs_build(project, staging_docs, staging_site, **mkdocs_overrides)
-        report = sync_generated(project.docs_dir, pages)
-        swap_directory(staging_site, project.site_dir)
+        mkdocs_build(project, staging_docs, staging_site, redirects, offline, **mkdocs_overrides)
+        if offline:
+            report = WriteReport(written=sorted(pages))
+            swap_directory(staging_site, project.offline_site_dir)
+        else:
+            report = sync_generated(project.docs_dir, pages)
+            swap_directory(staging_site, project.site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return interviews, report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,35 @@ def load_page_texts(path: Path) -> dict[str, dict]:
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("title", "description")):
             raise InputError(name, line_of(data), f"{kind}: needs a title and a description")
     return {kind: {"title": data[kind]["title"], "description": data[kind]["description"]} for kind in PAGE_KINDS}
+
+
+URL_PATH = re.compile(r"^[A-Za-z0-9._~%-]+(?:/[A-Za-z0-9._~%-]+)*/?$")
+
+
+def page_source(url_path: str) -> str:
+    """The Markdown file MkDocs builds a site-relative URL from: a/b/ → a/b.md."""
+    return url_path.strip("/") + ".md"
+
+
+def load_redirects(path: Path) -> dict[str, tuple[str, int]]:
+    """Old page source → (new page source, line), from data/redirects.yml."""
+    name = display_name(path)
+    data = load_yaml(path, {})
+    entries = data.get("redirects") if isinstance(data, dict) else None
+    if entries is None:
+        return {}
+    if not isinstance(entries, dict):
+        raise InputError(name, line_of(data), "'redirects' must map old paths to new paths")
+    lines = {
+        key: n
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for key in entries
+        if text.strip().startswith(f"{key}:")
+    }
+    result = {}
+    for old, new in entries.items():
+        line = lines.get(old, line_of(data))
+        if not (isinstance(old, str) and isinstance(new, str) and URL_PATH.match(old) and URL_PATH.match(new)):
+            raise InputError(name, line, f"{old!r}: both sides must be site-relative paths like interviews/NAME/")
+        result[page_source(old)] = (page_source(new), line)
+    return result

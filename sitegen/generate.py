@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
+from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .indexes import by_year_and_month, hosts, neighbours, newest_first, related, topic_chart, topic_entries
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
-from .search_index import build_search_index
+from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
 from .topics import Topic
 
 
@@ -17,8 +19,27 @@ def relative_link(target: str, page_path: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
 
 
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the generated pages need from mkdocs.yml."""
+
+    name: str
+    description: str
+    url: str  # site_url, ending in "/"
+    directory_urls: bool = True
+    offline: bool = False  # the search index also goes into one script, for pages opened from disk
+
+    def page_url(self, interview: Interview) -> str:
+        """An interview's URL relative to the site root, as MkDocs will write it."""
+        return interview.url if self.directory_urls else interview.path.removesuffix(".md") + ".html"
+
+
 def render_site(
-    interviews: list[Interview], topics: tuple[Topic, ...], templates_dir: Path, page_texts: dict[str, dict]
+    interviews: list[Interview],
+    topics: tuple[Topic, ...],
+    templates_dir: Path,
+    page_texts: dict[str, dict],
+    site: Site,
 ) -> dict[str, str]:
     """``page_texts``: title and description of each kind of index page, from data/pages.yml."""
     env = make_environment(templates_dir)
@@ -64,5 +85,12 @@ def render_site(
         fill = {"year": year["year"], "count": year["count"]}
         index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
     index("people/index.md", "people.md.j2", "people")
-    pages.update(build_search_index(ordered, lambda interview: interview.url))
+    search_files = build_search_index(ordered, site.page_url)
+    pages.update(search_files)
+    if site.offline:
+        pages[OFFLINE_SCRIPT] = offline_script(search_files)
+    feed_site = {"name": site.name, "description": site.description, "url": site.url}
+    pages[RSS_PATH] = rss_feed(ordered, feed_site)
+    pages[JSON_FEED_PATH] = json_feed(ordered, feed_site)
+    pages["robots.txt"] = env.get_template("robots.txt.j2").render(site=site)
     return pages

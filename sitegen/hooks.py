@@ -19,12 +19,16 @@ from sitegen.errors import BuildFailed, Problems
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
 
-def on_pre_build(config) -> None:
+def project_of(config) -> Project:
     root = Path(config.config_file_path).parent
-    project = Project(root=root, seeds_dir=Path(os.environ.get("SITEGEN_SEEDS", root / "seeds")))
+    return Project(root=root, seeds_dir=Path(os.environ.get("SITEGEN_SEEDS", root / "seeds")))
+
+
+def on_pre_build(config) -> None:
     problems = Problems()
     try:
-        _, report = generate(project, Path(config.docs_dir), problems)
+        _, report, redirects = generate(project_of(config), config, problems)
+        config.plugins["redirects"].config["redirect_maps"] = redirects
     except BuildFailed as failed:
         raise PluginError("bad seeds:\n" + str(failed)) from None
     if report.written or report.removed:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Timeline, Turn
 
 INDEX_DIR = "search"
+OFFLINE_SCRIPT = f"{INDEX_DIR}/offline.js"
 FORMAT_VERSION = 1
 TARGET_SHARD_BYTES = 12_000
 MAX_SHARDS = 4096
@@ -127,3 +128,10 @@ def build_search_index(interviews: list[Interview], url_of) -> dict[str, str]:
         files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(grouped.get(shard, {}))
     files[f"{INDEX_DIR}/meta.json"] = dumps({"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews)})
     return files
+
+
+def offline_script(files: dict[str, str]) -> str:
+    """Every index file in one script: browsers do not let pages opened from disk fetch files."""
+    prefix = INDEX_DIR + "/"
+    entries = ",".join(f"{json.dumps(path.removeprefix(prefix))}:{text}" for path, text in sorted(files.items()))
+    return f"window.__SITE_SEARCH__={{{entries}}};\n"
