@@ -131,6 +131,18 @@ class StaticServer:
                     return str(root / "__outside_prefix__")
                 return super().translate_path("/" + path[len(outer.prefix):])
 
+            def do_GET(self) -> None:
+                target = Path(self.translate_path(self.path.split("?", 1)[0]))
+                if target.is_file() or (target / "index.html").is_file():
+                    return super().do_GET()
+                # Like GitHub Pages: a missing URL gets the site's 404.html with status 404.
+                body = (root / "404.html").read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, *args) -> None:
                 pass
 
