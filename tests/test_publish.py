@@ -115,7 +115,7 @@ def test_interview_pages_have_link_preview_meta(built):
         meta = front_matter_of(built, page)
         canonical = f"{SITE_URL}interviews/{page.parent.name}/"
 
-        def prop(name):
+        def prop(name, html=html):
             tag = html.find("meta", attrs={"property": name}) or html.find("meta", attrs={"name": name})
             return tag["content"]
 
