@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from .editorial import Editorial, load_editorial
 from .enrich import enrich
 from .errors import InputError, Problems
 from .generate import Site, render_site
-from .model import Interview
+from .model import Article, Interview
 from .parse import parse_article
 from .read import display_path, list_seeds, read_seed
 from .topics import Topic, assign_topics, load_topics, topic_hits
@@ -71,11 +72,16 @@ def load_data(data_dir: Path) -> DataFiles:
     return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects)
 
 
-def load_interview(path: Path, data: DataFiles) -> Interview:
+def load_interview(path: Path, data: DataFiles, warnings: list[InputError]) -> Interview:
     name = display_path(path)
     article = parse_article(name, read_seed(path))
+    warnings.extend(header_warnings(article, datetime.now().astimezone()))
     notes = data.editorial.get(path.name, Editorial())
-    interview = enrich(article, clean_body(article.body), slug=notes.slug)
+    try:
+        cleaned = clean_body(article.body)
+    except InputError as error:  # cleaning is a pure function of lines; the file name is added here
+        raise InputError(name, error.line, error.reason) from None
+    interview = enrich(article, cleaned, slug=notes.slug)
     hits = topic_hits(interview, data.topics)
     return replace(
         interview,
@@ -88,19 +94,24 @@ def load_interview(path: Path, data: DataFiles) -> Interview:
     )
 
 
-def header_warnings(interview: Interview, now: datetime) -> list[InputError]:
+def header_warnings(article: Article, now: datetime) -> list[InputError]:
+    """Problems the build survives: a missing optional header line, a date far in the future."""
+    lines = dict(article.header_lines)
+    header = article.header
     warnings = []
-    if interview.header.published > now + FUTURE_GRACE:
-        warnings.append(
-            InputError(interview.seed, 3, f"发布时间 {interview.header.published:%Y-%m-%d} is in the future")
-        )
-    for key, value in (
-        ("文章作者", interview.header.author),
-        ("发布地", interview.header.location),
-        ("封面图链接", interview.header.cover_image),
-    ):
-        if not value:
-            warnings.append(InputError(interview.seed, 1, f"header line {key}: is missing"))
+    if header.published > now + FUTURE_GRACE:
+        reason = f"发布时间 {header.published:%Y-%m-%d} is in the future"
+        warnings.append(InputError(article.seed, lines["published"], reason))
+    optional = (
+        ("author", "文章作者", header.author),
+        ("location", "发布地", header.location),
+        ("cover_image", "封面图链接", header.cover_image),
+    )
+    for name, key, value in optional:
+        if name not in lines:
+            warnings.append(InputError(article.seed, lines["end"], f"header line {key}: is missing"))
+        elif not value:
+            warnings.append(InputError(article.seed, lines[name], f"header line {key}: is empty"))
     return warnings
 
 
@@ -125,15 +136,11 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
     paths, notes = list_seeds(seeds_dir)
     problems.notes.extend(notes)
     interviews: list[Interview] = []
-    now = datetime.now().astimezone()
     for path in paths:
         try:
-            interview = load_interview(path, data)
+            interviews.append(load_interview(path, data, problems.warnings))
         except InputError as error:
             problems.errors.append(error)
-            continue
-        problems.warnings.extend(header_warnings(interview, now))
-        interviews.append(interview)
     if not paths:
         problems.errors.append(InputError(display_path(seeds_dir / "*.txt"), 0, "no seed files found"))
     check_unique(interviews, problems)
@@ -205,6 +212,20 @@ def load_mkdocs_config(project: Project, redirects: dict[str, str] | None = None
     return config
 
 
+@contextmanager
+def build_date(when: datetime | None):
+    """MkDocs stamps the sitemap and its .gz with the build date unless SOURCE_DATE_EPOCH is set;
+    pinning it to the newest interview makes two builds of the same seeds byte-identical."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous is None and when is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def mkdocs_build(
     project: Project, docs_dir: Path, site_dir: Path, redirects: dict[str, str], offline: bool, **overrides
 ) -> None:
@@ -220,14 +241,33 @@ def mkdocs_build(
         config.plugins.on_shutdown()
 
 
+def old_copy(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
 def swap_directory(new: Path, target: Path) -> None:
     """Put new in target's place; the old target is removed only after the new one is in place."""
-    old = target.with_name(f".{target.name}.old")
+    old = old_copy(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_interrupted(root: Path, targets: tuple[Path, ...]) -> None:
+    """Undo what a killed build left behind: its staging folders, and a site caught mid-swap.
+
+    Two builds of one project must not run at the same time; a second one would remove the
+    first one's staging folder here.
+    """
+    for staging in root.glob(".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    for target in targets:
+        old = old_copy(target)
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
@@ -245,6 +285,7 @@ def build_site(
     The offline copy is built into site-offline/ from its own generated pages (links to .html
     files, the search index as a script); docs/ keeps the pages of the online site.
     """
+    recover_interrupted(project.root, (project.site_dir, project.offline_site_dir))
     interviews, data = load_project(project, problems)
     site = site_settings(load_mkdocs_config(project, offline=offline, **mkdocs_overrides))
     pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site)
@@ -254,7 +295,9 @@ def build_site(
         staging_docs, staging_site = staging / "docs", staging / "site"
         copy_hand_written(project.docs_dir, staging_docs)
         sync_generated(staging_docs, pages)
-        mkdocs_build(project, staging_docs, staging_site, redirects, offline, **mkdocs_overrides)
+        newest = max((i.header.published for i in interviews), default=None)
+        with build_date(newest):
+            mkdocs_build(project, staging_docs, staging_site, redirects, offline, **mkdocs_overrides)
         if offline:
             report = WriteReport(written=sorted(pages))
             swap_directory(staging_site, project.offline_site_dir)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from .dialogue import Labelled, group_turns, split_label
+from .errors import InputError
 from .model import (
     Attribution,
     Block,
@@ -41,6 +42,7 @@ HYPHEN_WRAP = re.compile(r"[A-Za-z0-9]-$")
 WORD_START = re.compile(r"^[A-Za-z0-9]")
 
 ATTRIBUTION = re.compile(r"^(?P<label>视频来源|原视频链接|视频链接|原文链接|素材来源)\s*[:：]?\s*(?P<text>.*)$")
+LINK_LIKE = re.compile(r"^([a-z][a-z0-9+.-]*:|/|\./|\.\./)", re.IGNORECASE)
 VIDEO_LABELS = ("视频来源", "原视频链接", "视频链接")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "ted.com", "x.com", "twitter.com", "v.qq.com")
 
@@ -184,12 +186,14 @@ def video_url_of(attributions: list[Attribution]) -> str:
 
 
 def read_attribution(block: RawBlock) -> Attribution | None:
+    """An attribution line; a link in it that is not http(s) is refused, never shown as a link."""
     match = ATTRIBUTION.match(plain_text(block.joined))
     if not match:
         return None
     text = match["text"].strip()
-    url = text if is_safe_url(text) else ""
-    return Attribution(label=match["label"], text=text, url=url)
+    if LINK_LIKE.match(text) and not is_safe_url(text):
+        raise InputError("", block.lines[0].number, f"{match['label']} must be an http(s) URL, found {text[:60]!r}")
+    return Attribution(label=match["label"], text=text, url=text if is_safe_url(text) else "")
 
 
 def clean_tail(blocks: list[RawBlock], removed: Counter) -> list[Attribution]:

@@ -31,6 +31,7 @@ class Article:
     seed: str
     header: Header
     body: tuple[Line, ...]
+    header_lines: tuple[tuple[str, int], ...] = ()  # (field, line number) of each header line found
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,4 +111,5 @@ def parse_article(seed: str, text: str) -> Article:
     if not header.source_url:
         raise InputError(seed, value("source_url")[0], "原文链接 is empty")
     body = tuple(Line(number, line) for number, line in enumerate(lines[body_start:], start=body_start + 1))
-    return Article(seed=seed, header=header, body=body)
+    lines_of = tuple((name, number) for name, (number, _) in fields.items())
+    return Article(seed=seed, header=header, body=body, header_lines=(("end", body_start),) + lines_of)

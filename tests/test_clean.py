@@ -267,3 +267,16 @@ def test_unsafe_image_urls_are_dropped():
 def test_heading_levels_are_never_skipped():
     blocks = clean("## 核心观点\n\n### 1、要点\n\n# 对话整理\n\n## 一节").blocks
     assert [b.level for b in blocks] == [2, 3, 2, 3]
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "/watch?v=1"])
+def test_a_video_link_that_is_not_http_is_refused_at_its_line(link):
+    from sitegen.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        clean(f"正文。\n\n原视频链接：{link}")
+    assert caught.value.line == 12 and caught.value.reason.startswith("原视频链接 must be an http(s) URL")
+
+
+def test_an_attribution_without_a_link_stays_text():
+    assert clean("正文。\n\n视频来源：YouTube 官方频道").attributions[0].text == "YouTube 官方频道"
