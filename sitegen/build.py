@@ -77,11 +77,7 @@ def load_interview(path: Path, data: DataFiles, warnings: list[InputError]) -> I
     article = parse_article(name, read_seed(path))
     warnings.extend(header_warnings(article, datetime.now().astimezone()))
     notes = data.editorial.get(path.name, Editorial())
-    try:
-        cleaned = clean_body(article.body)
-    except InputError as error:  # cleaning is a pure function of lines; the file name is added here
-        raise InputError(name, error.line, error.reason) from None
-    interview = enrich(article, cleaned, slug=notes.slug)
+    interview = enrich(article, clean_body(article.body, name), slug=notes.slug)
     hits = topic_hits(interview, data.topics)
     return replace(
         interview,

@@ -36,8 +36,11 @@ LIST_ITEM = re.compile(r"^\s*[*+-]\s+(?P<text>\S.*)$")
 IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>\S+?)\)$")
 TIMELINE = re.compile(r"^[*_\s]*[(（]\s*(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[)）][*_\s]*(?P<text>\S.*)$")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
-EMPHASIS_STARS = re.compile(r"(?<!\\)\*{1,}")
-EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w\\])_+|(?<!\\)_+(?!\w)")
+BOLD_STARS = re.compile(r"(?<!\\)\*{2,}")
+ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])")
+# Underscores only count as emphasis beside the asterisks they pair with (" _**text**_"); anywhere
+# else they are text (window.__name, snake_case).
+EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
 HYPHEN_WRAP = re.compile(r"[A-Za-z0-9]-$")
 WORD_START = re.compile(r"^[A-Za-z0-9]")
 
@@ -112,8 +115,8 @@ def join_wrapped(parts: list[str]) -> str:
 
 def plain_text(markup: str) -> str:
     """Inline Markdown of the export reduced to the words: emphasis markers and escapes removed."""
-    text = EMPHASIS_STARS.sub("", markup)
-    text = EMPHASIS_UNDERSCORE.sub("", text)
+    text = EMPHASIS_UNDERSCORE.sub("", markup)
+    text = ITALIC_STARS.sub(r"\1", BOLD_STARS.sub("", text))
     text = MARKDOWN_ESCAPE.sub(r"\1", text)
     return " ".join(text.split())
 
@@ -185,22 +188,23 @@ def video_url_of(attributions: list[Attribution]) -> str:
     return ""
 
 
-def read_attribution(block: RawBlock) -> Attribution | None:
+def read_attribution(block: RawBlock, seed: str) -> Attribution | None:
     """An attribution line; a link in it that is not http(s) is refused, never shown as a link."""
     match = ATTRIBUTION.match(plain_text(block.joined))
     if not match:
         return None
     text = match["text"].strip()
-    if LINK_LIKE.match(text) and not is_safe_url(text):
-        raise InputError("", block.lines[0].number, f"{match['label']} must be an http(s) URL, found {text[:60]!r}")
-    return Attribution(label=match["label"], text=text, url=text if is_safe_url(text) else "")
+    link = text.split()[0] if text else ""
+    if LINK_LIKE.match(link) and not is_safe_url(link):
+        raise InputError(seed, block.lines[0].number, f"{match['label']} must be an http(s) URL, found {link[:60]!r}")
+    return Attribution(label=match["label"], text=text, url=link if is_safe_url(link) else "")
 
 
-def clean_tail(blocks: list[RawBlock], removed: Counter) -> list[Attribution]:
+def clean_tail(blocks: list[RawBlock], removed: Counter, seed: str) -> list[Attribution]:
     attributions: list[Attribution] = []
     in_past_issues = False
     for block in blocks:
-        attribution = read_attribution(block)
+        attribution = read_attribution(block, seed)
         if attribution:
             attributions.append(attribution)
             continue
@@ -311,11 +315,12 @@ def normalise_headings(blocks: list[Block]) -> list[Block]:
     return result
 
 
-def clean_body(lines: tuple[Line, ...]) -> Cleaned:
+def clean_body(lines: tuple[Line, ...], seed: str = "") -> Cleaned:
+    """The body's blocks without furniture; ``seed`` only names the file in an error."""
     raw = split_blocks(lines)
     tail = find_tail(raw)
     removed: Counter = Counter()
-    attributions = clean_tail(raw[tail:], removed)
+    attributions = clean_tail(raw[tail:], removed, seed)
     blocks: list[Block | Labelled] = []
     for block in raw[:tail]:
         rule = body_furniture(block)

@@ -29,7 +29,9 @@ def copy_project(target: Path, seeds: list[Path] | None = None) -> Path:
         elif source.exists():
             shutil.copy2(source, target / name)
     generated = set(hand_written_exclusions())
-    shutil.copytree(ROOT / "docs", target / "docs", ignore=lambda d, names: [n for n in names if Path(d, n) in generated])
+    shutil.copytree(
+        ROOT / "docs", target / "docs", ignore=lambda d, names: [n for n in names if Path(d, n) in generated]
+    )
     if seeds is not None:
         shutil.rmtree(target / "seeds")
         (target / "seeds").mkdir()
@@ -129,7 +131,7 @@ class StaticServer:
             def translate_path(self, path: str) -> str:
                 if not path.startswith(outer.prefix):
                     return str(root / "__outside_prefix__")
-                return super().translate_path("/" + path[len(outer.prefix):])
+                return super().translate_path("/" + path[len(outer.prefix) :])
 
             def do_GET(self) -> None:
                 target = Path(self.translate_path(self.path.split("?", 1)[0]))
@@ -175,7 +177,7 @@ def site_file(site: Path, page: Path, href: str, prefix: str = "/") -> tuple[Pat
     target = urlparse(urljoin(page_url, href))
     path = unquote(target.path)
     if prefix != "/" and path.startswith(prefix):
-        path = "/" + path[len(prefix):]
+        path = "/" + path[len(prefix) :]
     candidate = site / path.lstrip("/")
     if path.endswith("/") or candidate.is_dir():
         candidate = candidate / "index.html"
@@ -205,3 +207,17 @@ def broken_links(site: Path, site_url_path: str = "/") -> list[str]:
                     if fragment not in ids[target]:
                         broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
     return broken
+
+
+def _hypothesis_profiles() -> None:
+    from hypothesis import HealthCheck, settings
+
+    # CI runs a fixed, derandomised set of examples so a failure there reproduces anywhere.
+    settings.register_profile(
+        "ci", derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.register_profile("dev", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+_hypothesis_profiles()

@@ -240,7 +240,10 @@ def test_wrapped_video_link_is_joined_into_one_working_url():
 @pytest.mark.parametrize(
     ("line", "video"),
     [
-        ("原文链接：https://www.youtube.com/watch?v=LK1f3R8HKdk&t=16s", "https://www.youtube.com/watch?v=LK1f3R8HKdk&t=16s"),
+        (
+            "原文链接：https://www.youtube.com/watch?v=LK1f3R8HKdk&t=16s",
+            "https://www.youtube.com/watch?v=LK1f3R8HKdk&t=16s",
+        ),
         ("原文链接：https://example.com/article", ""),
     ],
 )
@@ -280,3 +283,19 @@ def test_a_video_link_that_is_not_http_is_refused_at_its_line(link):
 
 def test_an_attribution_without_a_link_stays_text():
     assert clean("正文。\n\n视频来源：YouTube 官方频道").attributions[0].text == "YouTube 官方频道"
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        (" _**欢迎各大品牌方**_", "欢迎各大品牌方"),
+        ("** _请联系负责人_**", "请联系负责人"),
+        ("window.__pwned=1 与 __init__", "window.__pwned=1 与 __init__"),
+        ("ab_channel=20VC", "ab_channel=20VC"),
+        (r"5 \* 3 \_ 2", "5 * 3 _ 2"),
+        ("{{ 7*7 }} 和 2*3", "{{ 7*7 }} 和 2*3"),
+        ("这是 *斜体* 字", "这是 斜体 字"),
+    ],
+)
+def test_only_emphasis_markers_are_removed_from_text(markup, text):
+    assert plain_text(markup) == text

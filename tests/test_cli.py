@@ -32,7 +32,10 @@ BAD_SEEDS = {
     "no 发布时间": (re.sub(r"发布时间: .*\n", "", GOOD), 8, "header line 发布时间: is missing"),
     "date that is not a date": (GOOD.replace("2024-09-19 18:37", "2024-13-45 25:61"), 4, "is not a date"),
     "non-http source link": (
-        re.sub(r"原文链接: .*", "原文链接: javascript:alert(1)", GOOD, count=1), 6, "原文链接 must be an http(s) URL"),
+        re.sub(r"原文链接: .*", "原文链接: javascript:alert(1)", GOOD, count=1),
+        6,
+        "原文链接 must be an http(s) URL",
+    ),
     "empty file": ("", 1, "file is empty"),
     "not UTF-8": (GOOD.encode("gbk", errors="replace"), 1, "not UTF-8"),
 }
@@ -56,7 +59,9 @@ def test_two_seeds_with_the_same_url_are_refused(project):
     write_seed(project, "900_copy.txt", GOOD.replace("idx=1", "idx=1&x=copy", 1))
     result = run_build(project)
     assert result.returncode == 1
-    assert "seeds/900_copy.txt:1: same URL interviews/2024-09-19-1837/ as seeds/000_6244441d9e2e7e9c.txt" in result.stderr
+    assert (
+        "seeds/900_copy.txt:1: same URL interviews/2024-09-19-1837/ as seeds/000_6244441d9e2e7e9c.txt" in result.stderr
+    )
 
 
 def test_the_same_article_twice_is_refused(project):
@@ -73,7 +78,10 @@ def test_check_reports_every_problem_at_once_and_writes_nothing(tmp_path):
     result = run_build(project, "check")
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if MESSAGE.match(line)]
-    assert lines == ["seeds/900_a.txt:1: file is empty", "seeds/901_b.txt:4: 发布时间 '昨天' is not a date in the form YYYY-MM-DD HH:MM"]
+    assert lines == [
+        "seeds/900_a.txt:1: file is empty",
+        "seeds/901_b.txt:4: 发布时间 '昨天' is not a date in the form YYYY-MM-DD HH:MM",
+    ]
     assert not (project / "site").exists() and not (project / "docs" / "interviews").exists()
 
 

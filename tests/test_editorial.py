@@ -42,7 +42,8 @@ def test_bad_entries_name_file_and_line(tmp_path, text, reason):
 def test_hand_picked_slug_and_topic_override_reach_the_site(tmp_path):
     project = copy_project(tmp_path / "project", seeds=SEEDS[:2])
     (project / "data" / "editorial.yml").write_text(
-        f"{SEEDS[0].name}:\n  slug: t-mobile-2024\n  topics_remove: [reasoning]\n  topics_add: [finance]\n", encoding="utf-8"
+        f"{SEEDS[0].name}:\n  slug: t-mobile-2024\n  topics_remove: [reasoning]\n  topics_add: [finance]\n",
+        encoding="utf-8",
     )
     result = run_build(project)
     assert result.returncode == 0, result.stderr

@@ -24,7 +24,6 @@ def test_slug_is_date_and_minute_plus_push_index():
     assert default_slug(article("x", idx="2")) == "2024-09-19-1837-2"
 
 
-
 def test_slug_does_not_depend_on_the_title():
     a = article("x")
     renamed = replace(a, header=replace(a.header, title="另一个标题"))
@@ -37,13 +36,18 @@ def test_word_count_counts_chinese_characters_and_latin_words():
 
 
 def test_summary_is_the_first_real_paragraph():
-    blocks = (Paragraph("短。"), Paragraph("很长的一个加粗段落，超过二十个字符，但它只是强调句而已。", strong=True),
-              Paragraph("今天，在2024年T-Mobile Capital Markets Day上，Sam Altman 接受了访谈。"))
+    blocks = (
+        Paragraph("短。"),
+        Paragraph("很长的一个加粗段落，超过二十个字符，但它只是强调句而已。", strong=True),
+        Paragraph("今天，在2024年T-Mobile Capital Markets Day上，Sam Altman 接受了访谈。"),
+    )
     assert lead_summary(blocks).startswith("今天，在2024年")
 
 
 def test_anchors_are_readable_unique_and_turns_are_numbered():
-    result = interview("## 核心观点\n\n## 核心观点\n\n**主持人：** 问。\n\n**Sam Altman：** 答。\n\n## 1、OpenAI 未来计划")
+    result = interview(
+        "## 核心观点\n\n## 核心观点\n\n**主持人：** 问。\n\n**Sam Altman：** 答。\n\n## 1、OpenAI 未来计划"
+    )
     headings = [b.anchor for b in result.blocks if isinstance(b, Heading)]
     assert headings == ["核心观点", "核心观点_1", "1openai-未来计划"]
     assert [b.anchor for b in result.blocks if isinstance(b, Turn)] == ["t1", "t2"]

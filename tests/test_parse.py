@@ -49,14 +49,19 @@ def test_title_without_words(title):
 
 @pytest.mark.parametrize(
     ("line", "key"),
-    [("发布时间: 2024-09-19 18:37", "发布时间"), ("原文链接: http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", "原文链接")],
+    [
+        ("发布时间: 2024-09-19 18:37", "发布时间"),
+        ("原文链接: http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", "原文链接"),
+    ],
 )
 def test_missing_required_header_line(line, key):
     error = error_of(HEADER.replace(line + "\n", ""))
     assert error.reason == f"header line {key}: is missing"
 
 
-@pytest.mark.parametrize("line", ["文章作者: AI深度研究员", "发布地: 上海", "封面图链接: https://mmbiz.qpic.cn/cover/300"])
+@pytest.mark.parametrize(
+    "line", ["文章作者: AI深度研究员", "发布地: 上海", "封面图链接: https://mmbiz.qpic.cn/cover/300"]
+)
 def test_missing_optional_header_line_is_not_fatal(line):
     assert parse_article("seeds/x.txt", HEADER.replace(line + "\n", "")).header.title
 

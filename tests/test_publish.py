@@ -69,14 +69,18 @@ def test_site_url_comes_from_the_environment(tmp_path):
     assert result.returncode == 0, result.stderr
     page = soup(project / "site" / "interviews" / "2024-09-19-1837" / "index.html")
     assert page.find("link", rel="canonical")["href"] == "https://fork.github.io/other-repo/interviews/2024-09-19-1837/"
-    assert "https://fork.github.io/other-repo/interviews/2024-09-19-1837/" in (project / "site" / "feed.xml").read_text()
+    assert (
+        "https://fork.github.io/other-repo/interviews/2024-09-19-1837/" in (project / "site" / "feed.xml").read_text()
+    )
     assert "/other-repo/" in (project / "site" / "404.html").read_text()
 
 
 def test_rss_feed_has_every_interview_with_beijing_dates(built):
     feed = feedparser.parse((built / "site" / "feed.xml").read_bytes())
     assert not feed.bozo and feed.version == "rss20"
-    metas = {f"{SITE_URL}interviews/{p.parent.name}/": front_matter_of(built, p) for p in interview_pages(built / "site")}
+    metas = {
+        f"{SITE_URL}interviews/{p.parent.name}/": front_matter_of(built, p) for p in interview_pages(built / "site")
+    }
     assert [entry.link for entry in feed.entries] == sorted(metas, key=lambda url: metas[url]["date"], reverse=True)
     for entry in feed.entries:
         meta = metas[entry.link]
@@ -129,7 +133,12 @@ def test_interview_pages_have_link_preview_meta(built):
 
 def test_index_pages_have_their_own_descriptions(built):
     site = built / "site"
-    pages = [site / "index.html", site / "topics" / "index.html", site / "archive" / "index.html", site / "topics" / "agents" / "index.html"]
+    pages = [
+        site / "index.html",
+        site / "topics" / "index.html",
+        site / "archive" / "index.html",
+        site / "topics" / "agents" / "index.html",
+    ]
     descriptions = [soup(p).find("meta", attrs={"name": "description"})["content"] for p in pages]
     assert len(set(descriptions)) == len(descriptions) and all(descriptions)
 

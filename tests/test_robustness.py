@@ -26,11 +26,36 @@ FATAL = {
     "missing 原文链接": (re.sub(r"原文链接: .*\n", "", GOOD), 8, "header line 原文链接: is missing"),
     "发布时间 not a date": (GOOD.replace("2024-09-19 18:37", "九月十九日"), 4, "is not a date"),
     "impossible date": (GOOD.replace("2024-09-19 18:37", "2024-13-45 25:61"), 4, "'2024-13-45 25:61' is not a date"),
-    "原文链接 javascript:": (re.sub(r"原文链接: \S+", "原文链接: javascript:alert(1)", GOOD), 6, "原文链接 must be an http(s) URL"),
-    "原文链接 data:": (re.sub(r"原文链接: \S+", "原文链接: data:text/html,x", GOOD), 6, "原文链接 must be an http(s) URL"),
-    "原文链接 relative path": (re.sub(r"原文链接: \S+", "原文链接: ../other.html", GOOD), 6, "原文链接 must be an http(s) URL"),
-    "封面图链接 javascript:": (re.sub(r"封面图链接: \S+", "封面图链接: javascript:alert(1)", GOOD), 8, "封面图链接 must be an http(s) URL"),
-    "video link javascript:": (GOOD.replace("视频来源：https://", "视频来源：javascript://"), 181, "视频来源 must be an http(s) URL"),
+    "原文链接 javascript:": (
+        re.sub(r"原文链接: \S+", "原文链接: javascript:alert(1)", GOOD),
+        6,
+        "原文链接 must be an http(s) URL",
+    ),
+    "原文链接 data:": (
+        re.sub(r"原文链接: \S+", "原文链接: data:text/html,x", GOOD),
+        6,
+        "原文链接 must be an http(s) URL",
+    ),
+    "原文链接 relative path": (
+        re.sub(r"原文链接: \S+", "原文链接: ../other.html", GOOD),
+        6,
+        "原文链接 must be an http(s) URL",
+    ),
+    "封面图链接 javascript:": (
+        re.sub(r"封面图链接: \S+", "封面图链接: javascript:alert(1)", GOOD),
+        8,
+        "封面图链接 must be an http(s) URL",
+    ),
+    "video link javascript:": (
+        GOOD.replace("视频来源：https://", "视频来源：javascript://"),
+        181,
+        "视频来源 must be an http(s) URL",
+    ),
+    "video link breaking out of its attribute": (
+        GOOD.replace("t=3970s", 't=3970s"onmouseover="alert(1)'),
+        181,
+        "视频来源 must be an http(s) URL",
+    ),
     "GBK file": (GOOD.encode("gbk", errors="replace"), 1, "not UTF-8"),
     "Latin-1 file": ("# Café Altman\n\n".encode("latin-1") + GOOD.encode()[20:], 1, "not UTF-8"),
     "binary file": (bytes(range(256)) * 4, 2, "not UTF-8 text (byte 0x80 at offset 128)"),
@@ -145,7 +170,9 @@ def wait_for_staging_site(project: Path, process: subprocess.Popen, timeout: flo
 def test_an_interrupted_build_leaves_docs_and_site_as_they_were(project, how):
     put(project, "900_new.txt", GOOD.replace("2024-09-19 18:37", "2025-01-01 08:00").replace("idx=1", "idx=5"))
     before = tree_digest(project / "docs"), tree_digest(project / "site")
-    process = subprocess.Popen([sys.executable, "build_site.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "build_site.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     wait_for_staging_site(project, process)
     process.send_signal(how)
     _, stderr = process.communicate(timeout=60)

@@ -19,7 +19,19 @@ EXPECTED_VIDEOS = {
     "003": "https://www.youtube.com/watch?v=LK1f3R8HKdk&t=16s&ab_channel=FinRegLab",
     "004": "https://www.youtube.com/watch?v=oX7OduG1YmI&t=2s",
 }
-FURNITURE = ["关注公众号", "全文约", "阅读约需", "往期回顾", "Milo-1101", "END--", "未经许可", "别忘了点赞", "二维码", "feishu", "告别昂贵"]
+FURNITURE = [
+    "关注公众号",
+    "全文约",
+    "阅读约需",
+    "往期回顾",
+    "Milo-1101",
+    "END--",
+    "未经许可",
+    "别忘了点赞",
+    "二维码",
+    "feishu",
+    "告别昂贵",
+]
 TAIL_START = re.compile(r"^(视频来源|原视频链接|原文链接：|素材来源|#\s+往期回顾|\*\*对了，喜欢)")
 CLAUSE_SPLIT = re.compile(r"[\n。！？!?；;，,：:、（）()“”\"…]+")
 

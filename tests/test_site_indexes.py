@@ -124,8 +124,11 @@ def test_navigation_has_four_sections_and_does_not_list_interviews(built):
     assert not any("2024-" in (href or "") for href in nav_links)
 
 
-SIXTH = SEEDS[0].read_text(encoding="utf-8").replace("2024-09-19 18:37", "2025-03-02 08:00").replace(
-    "mid=2247493227", "mid=9999999999"
+SIXTH = (
+    SEEDS[0]
+    .read_text(encoding="utf-8")
+    .replace("2024-09-19 18:37", "2025-03-02 08:00")
+    .replace("mid=2247493227", "mid=9999999999")
 )
 
 
@@ -159,5 +162,8 @@ def test_malformed_topics_file_stops_the_build(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("slug: reasoning", "slug: agents"), encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 1
-    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if "name: 推理模型" in text) - 1
+    line = (
+        next(n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if "name: 推理模型" in text)
+        - 1
+    )
     assert f"data/topics.yml:{line}: duplicate slug 'agents'" in result.stderr

@@ -71,7 +71,7 @@ def test_excerpt_edges_fall_on_punctuation_never_inside_a_word():
     inner = excerpt.before.removeprefix("…") + excerpt.match + excerpt.after.removesuffix("…")
     left = text.index(inner)
     assert inner == "we believe AGI agents will transform everything we know about work"
-    assert text[:left].rstrip().endswith(",") and text[left + len(inner):].startswith(",")
+    assert text[:left].rstrip().endswith(",") and text[left + len(inner) :].startswith(",")
 
 
 def test_excerpts_link_to_the_turn_or_heading_where_they_occur():
