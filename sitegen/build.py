@@ -241,8 +241,22 @@ def old_copy(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
 
+def keep_unchanged_mtimes(new: Path, old: Path) -> None:
+    """A rebuilt file with the same bytes keeps its old modification time, so caches, rsync and
+    `make`-style tools see only what really changed."""
+    if not old.is_dir():
+        return
+    for path in new.rglob("*"):
+        previous = old / path.relative_to(new)
+        same_size = path.is_file() and previous.is_file() and previous.stat().st_size == path.stat().st_size
+        if same_size and previous.read_bytes() == path.read_bytes():
+            stat = previous.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
 def swap_directory(new: Path, target: Path) -> None:
     """Put new in target's place; the old target is removed only after the new one is in place."""
+    keep_unchanged_mtimes(new, target)
     old = old_copy(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

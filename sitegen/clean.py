@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlparse
 
 from .dialogue import Labelled, group_turns, split_label
@@ -72,7 +73,7 @@ RULE_IMAGE = "banner images"
 RULE_SEPARATOR = "separators"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RawBlock:
     """Consecutive non-blank lines: one paragraph, heading, list or quote of the export."""
 
@@ -82,9 +83,14 @@ class RawBlock:
     def first(self) -> str:
         return self.lines[0].text.strip()
 
-    @property
+    @cached_property
     def joined(self) -> str:
         return join_wrapped([line.text for line in self.lines])
+
+    @cached_property
+    def plain(self) -> str:
+        """The joined text without emphasis markers, as the furniture rules read it."""
+        return plain_text(self.joined)
 
 
 def split_blocks(lines: tuple[Line, ...]) -> list[RawBlock]:
@@ -135,7 +141,7 @@ def to_paragraph(markup: str) -> Paragraph:
 
 def starts_tail(block: RawBlock) -> bool:
     """True for the first block after the interview: attribution or the account's closing furniture."""
-    text = plain_text(block.joined)
+    text = block.plain
     heading = HEADING.match(block.first)
     return bool(
         ATTRIBUTION.match(text)
@@ -149,7 +155,7 @@ def starts_tail(block: RawBlock) -> bool:
 
 def find_tail(blocks: list[RawBlock]) -> int:
     start = next((i for i, block in enumerate(blocks) if starts_tail(block)), len(blocks))
-    if start < len(blocks) and CONTACT.search(plain_text(blocks[start].joined)):
+    if start < len(blocks) and CONTACT.search(blocks[start].plain):
         # An ad opens with a pitch before its contact line; it starts after the last separator.
         separators = [i for i in range(max(0, start - AD_LOOKBACK), start) if RULE_LINE.match(blocks[i].first)]
         start = separators[-1] if separators else start
@@ -159,7 +165,7 @@ def find_tail(blocks: list[RawBlock]) -> int:
 
 
 def tail_rule(block: RawBlock, in_past_issues: bool) -> str:
-    text = plain_text(block.joined)
+    text = block.plain
     if RULE_LINE.match(block.first):
         return RULE_SEPARATOR
     if IMAGE.match(block.joined.strip()):
@@ -190,7 +196,7 @@ def video_url_of(attributions: list[Attribution]) -> str:
 
 def read_attribution(block: RawBlock, seed: str) -> Attribution | None:
     """An attribution line; a link in it that is not http(s) is refused, never shown as a link."""
-    match = ATTRIBUTION.match(plain_text(block.joined))
+    match = ATTRIBUTION.match(block.plain)
     if not match:
         return None
     text = match["text"].strip()
@@ -223,7 +229,7 @@ def clean_tail(blocks: list[RawBlock], removed: Counter, seed: str) -> list[Attr
 
 
 def body_furniture(block: RawBlock) -> str | None:
-    text = plain_text(block.joined)
+    text = block.plain
     if FOLLOW_PROMPT.search(text) and len(text) < 60:
         return RULE_FOLLOW
     if READING_TIME.match(text):

@@ -30,7 +30,7 @@ def block_texts(block: Block) -> Iterator[str]:
     elif isinstance(block, Quote):
         yield from (p.text for p in block.paragraphs)
     elif isinstance(block, Timeline):
-        yield from (f"({e.stamp}) {e.text}" for e in block.entries)
+        yield from (f"{e.stamp} {e.text}" for e in block.entries)
     elif isinstance(block, Turn):
         yield block.speaker.label
         yield from (p.text for p in block.paragraphs)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
-from .indexes import by_year_and_month, hosts, neighbours, newest_first, related, topic_chart, topic_entries
+from .indexes import by_year_and_month, hosts, neighbours, newest_first, related_all, topic_chart, topic_entries
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
@@ -16,7 +17,14 @@ from .topics import Topic
 
 def relative_link(target: str, page_path: str) -> str:
     """A link from one docs-relative Markdown file to another, as MkDocs resolves it."""
-    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+    target_dir, name = posixpath.split(target)
+    return posixpath.join(relative_dir(target_dir, posixpath.dirname(page_path)), name)
+
+
+@lru_cache(maxsize=4096)
+def relative_dir(target_dir: str, page_dir: str) -> str:
+    # Pages link to a handful of folders, so the (costly) relpath is computed once per pair.
+    return "" if target_dir == page_dir else posixpath.relpath(target_dir or ".", page_dir or ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ def render_site(
     entries = topic_entries(topics, ordered)
     topic_by_slug = {entry["topic"].slug: entry["topic"] for entry in entries}
     adjacent = neighbours(ordered)
+    related = related_all(ordered)
     years = by_year_and_month(ordered)
     shared = {
         "interviews": ordered,
@@ -64,7 +73,7 @@ def render_site(
             "topics": [topic_by_slug[s] for s in interview.topics if s in topic_by_slug],
             "older": older,
             "newer": newer,
-            "related": related(interview, ordered),
+            "related": related[interview.slug],
         }
         pages[interview.path] = render_interview(env, interview, context)
 

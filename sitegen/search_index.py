@@ -13,9 +13,10 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from operator import add
 
-from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Timeline, Turn
+from .enrich import block_texts
+from .model import Heading, Interview, Turn
 
 INDEX_DIR = "search"
 OFFLINE_SCRIPT = f"{INDEX_DIR}/offline.js"
@@ -31,13 +32,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokens(text: str) -> Iterator[str]:
-    """Characters and character pairs of every Chinese run; whole words of every Latin run."""
+def token_counts(text: str) -> Counter:
+    """How often each token occurs: the characters and character pairs of every Chinese run, the
+    whole words of every Latin run. Counting over one string keeps the per-character work in C."""
     text = normalise(text)
-    for run in CJK_RUN.findall(text):
-        yield from run
-        yield from (run[i : i + 2] for i in range(len(run) - 1))
-    yield from LATIN_WORD.findall(CJK_RUN.sub(" ", text))
+    chinese = "\n".join(CJK_RUN.findall(text))
+    counts = Counter(chinese)
+    counts.update(map(add, chinese, chinese[1:]))
+    for token in [token for token in counts if "\n" in token]:
+        del counts[token]  # the separator between runs, and pairs that would span two runs
+    counts.update(LATIN_WORD.findall(CJK_RUN.sub(" ", text)))
+    return counts
 
 
 def fnv1a(token: str) -> int:
@@ -65,17 +70,6 @@ def sections(interview: Interview) -> list[list[str]]:
         else:
             units[heading_anchor][2] += " " + " ".join(block_texts(block))
     return list(units.values())
-
-
-def block_texts(block: Block) -> Iterator[str]:
-    if isinstance(block, Paragraph):
-        yield block.text
-    elif isinstance(block, BulletList):
-        yield from block.items
-    elif isinstance(block, Quote):
-        yield from (p.text for p in block.paragraphs)
-    elif isinstance(block, Timeline):
-        yield from (f"{e.stamp} {e.text}" for e in block.entries)
 
 
 def shard_count(total_bytes: int) -> int:
@@ -115,8 +109,9 @@ def build_search_index(interviews: list[Interview], url_of) -> dict[str, str]:
             "s": units,
         }
         files[f"{INDEX_DIR}/docs/{number}.json"] = dumps(doc)
-        counts = Counter(token for unit in units for token in tokens(unit[2]))
-        for token, frequency in sorted(counts.items()):
+        # Units joined by a line break: no character pair spans two sections.
+        counts = token_counts("\n".join(unit[2] for unit in units))
+        for token, frequency in counts.items():
             postings[token].append((number, frequency))
     encoded = {token: encode_postings(items) for token, items in postings.items()}
     total = sum(len(token) + 2 * len(items) for token, items in encoded.items()) * 3

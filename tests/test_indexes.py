@@ -42,7 +42,7 @@ def test_related_ranks_by_shared_topics_then_nearest_in_time():
     two_shared_far = item("2023-01-01", ["a", "b"])
     one_shared_near = item("2024-06-02", ["a"])
     one_shared_far = item("2024-12-01", ["c"])
-    unrelated = item("2024-06-01", ["z"])
+    unrelated = item("2024-06-03", ["z"])
     result = related(me, [me, one_shared_far, unrelated, one_shared_near, two_shared_far])
     assert result == [two_shared_far, one_shared_near, one_shared_far]
 

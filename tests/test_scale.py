@@ -1,0 +1,108 @@
+"""What the performance budgets rest on: page size independent of N, small rewrites, a benchmark that runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_synthetic_seeds
+
+from .conftest import ROOT, SEEDS, copy_project, run_build, soup
+
+
+@pytest.fixture(scope="module")
+def synthetic_sites(tmp_path_factory) -> dict[int, Path]:
+    sites = {}
+    for count in (5, 50):
+        project = copy_project(tmp_path_factory.mktemp(f"n{count}") / "project", seeds=[])
+        write_synthetic_seeds(ROOT / "seeds", project / "seeds", count)
+        result = run_build(project)
+        assert result.returncode == 0, result.stderr
+        sites[count] = project / "site"
+    return sites
+
+
+def interview_links(page: Path) -> set[str]:
+    links = {a["href"] for a in soup(page).find_all("a", href=True)}
+    return {re.search(r"interviews/([^/#]+)/", href)[1] for href in links if re.search(r"interviews/2[^/#]*/", href)}
+
+
+def test_interview_page_size_does_not_grow_with_the_archive(synthetic_sites):
+    small, large = synthetic_sites[5], synthetic_sites[50]
+    pages = sorted(p.relative_to(small) for p in small.glob("interviews/2*/index.html"))
+    assert len(pages) == 5
+    for page in pages:
+        a, b = (small / page).stat().st_size, (large / page).stat().st_size
+        assert abs(a - b) / a < 0.02, (page, a, b)
+        # Navigation lists sections, not interviews: at most prev, next and three related.
+        assert len(interview_links(large / page) - {page.parent.name}) <= 5
+
+
+def test_search_fetches_a_bounded_number_of_files(browser, synthetic_sites):
+    from .conftest import StaticServer
+
+    server = StaticServer(synthetic_sites[50])
+    try:
+        page = browser.new_page()
+        page.goto(server.base)
+        fetched = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.keyboard.press("/")
+        page.locator("#site-search-input").fill("全民基本收入")
+        page.wait_for_selector('#site-search[data-state=done][data-query="全民基本收入"]')
+        assert page.locator(".site-search__hit").count() == 10  # 50 interviews, every fifth is seed 003
+        docs = [url for url in fetched if "/search/docs/" in url]
+        assert len(docs) == 10 and len([u for u in fetched if "/search/shards/" in u]) <= 5
+        page.close()
+    finally:
+        server.close()
+
+
+def test_editing_one_seed_rewrites_only_its_page_and_what_lists_it(tmp_path):
+    project = copy_project(tmp_path / "project")
+    assert run_build(project).returncode == 0
+    docs, site = project / "docs", project / "site"
+    before_docs = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    before_site = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    seed = project / "seeds" / SEEDS[1].name
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("谢谢大家的收听。", "谢谢大家的收听，下次再见。"), encoding="utf-8"
+    )
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    changed = {str(p.relative_to(docs)) for p, t in before_docs.items() if p.stat().st_mtime_ns != t}
+    pages = {name for name in changed if name.endswith(".md")}
+    assert "interviews/2024-05-16-0930.md" in pages
+    assert pages <= {"interviews/2024-05-16-0930.md", "index.md"}, pages
+    assert {n for n in changed if n.startswith("search/docs/")} == {"search/docs/4.json"}
+    site_changed = {
+        str(p.relative_to(site)) for p, t in before_site.items() if p.exists() and p.stat().st_mtime_ns != t
+    }
+    assert "interviews/2024-05-16-0930/index.html" in site_changed
+    assert not {n for n in site_changed if n.startswith("interviews/2024-09-19")}
+    assert "assets/stylesheets/site.css" not in site_changed
+
+
+def test_benchmark_runs_at_n20_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench_build.py", "--sizes", "20", "--runs", "1", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    ours, reference = row["ours"], row["reference"]
+    assert row["n"] == 20 and ours["command"] > 0 and reference["command"] > 0
+    assert 0 < ours["search_kb_gzip"] < reference["search_kb_gzip"]
+    assert ours["rewritten_interview_pages"] == 1
+    assert "N=20: ours / reference" in result.stdout
