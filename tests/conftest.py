@@ -41,8 +41,10 @@ def copy_project(target: Path, seeds: list[Path] | None = None) -> Path:
 
 
 def hand_written_exclusions() -> list[Path]:
+    """Generated files in the working tree's docs/, which a copy of the project must not start with."""
     docs = ROOT / "docs"
-    names = [".generated.json", "index.md", "interviews", "topics", "archive", "people", "search"]
+    names = [".generated.json", "index.md", "interviews", "topics", "archive", "people", "search", "feed.xml",
+             "feed.json", "robots.txt"]
     return [docs / name for name in names]
 
 
