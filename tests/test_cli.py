@@ -137,3 +137,15 @@ def test_mkdocs_warning_in_strict_mode_stops_the_build_and_changes_nothing(proje
     assert result.returncode == 1
     assert "nowhere.md" in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(project / "docs") == docs and tree_digest(project / "site") == site
+
+
+def test_every_generated_file_is_ignored_by_git(built):
+    import json
+    import subprocess
+
+    from .conftest import ROOT
+
+    generated = json.loads((built / "docs" / ".generated.json").read_text(encoding="utf-8"))
+    paths = [f"docs/{name}" for name in generated] + ["docs/.generated.json", "site/index.html"]
+    result = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert sorted(result.stdout.split()) == sorted(paths)
