@@ -83,19 +83,14 @@ def make_project(folder: Path, count: int) -> Path:
 PHASES = """
 import json, sys, time
 from pathlib import Path
-from sitegen.build import Project, load_project, site_settings, load_mkdocs_config, mkdocs_build, redirect_maps
+from sitegen.build import Project, load_mkdocs_config, mkdocs_build, prepare
 from sitegen.errors import Problems
-from sitegen.generate import render_site
 from sitegen.write import sync_generated
 root = Path(sys.argv[1])
 project = Project(root=root, seeds_dir=root / "seeds")
 docs, site = Path(sys.argv[2]), Path(sys.argv[3])
 start = time.perf_counter()
-problems = Problems()
-interviews, data = load_project(project, problems)
-site_config = site_settings(load_mkdocs_config(project))
-pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site_config)
-redirects = redirect_maps(data, pages, project, problems)
+_, pages, redirects = prepare(project, load_mkdocs_config(project), Problems())
 sync_generated(docs, pages)
 generated = time.perf_counter()
 mkdocs_build(project, docs, site, redirects, False)

@@ -169,14 +169,17 @@ def site_settings(config) -> Site:
     )
 
 
+def prepare(project: Project, config, problems: Problems) -> tuple[list[Interview], dict[str, str], dict[str, str]]:
+    """Everything the build writes, in memory: the interviews, the generated files and the redirects."""
+    interviews, data = load_project(project, problems)
+    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site_settings(config))
+    return interviews, pages, redirect_maps(data, pages, project, problems)
+
+
 def generate(project: Project, config, problems: Problems) -> tuple[list[Interview], WriteReport, dict[str, str]]:
     """Regenerate config.docs_dir in place (used by the `mkdocs serve` hook)."""
-    interviews, data = load_project(project, problems)
-    site = site_settings(config)
-    docs_dir = Path(config.docs_dir)
-    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site)
-    redirects = redirect_maps(data, pages, project, problems)
-    return interviews, sync_generated(docs_dir, pages), redirects
+    interviews, pages, redirects = prepare(project, config, problems)
+    return interviews, sync_generated(Path(config.docs_dir), pages), redirects
 
 
 def redirect_maps(data: DataFiles, pages: dict[str, str], project: Project, problems: Problems) -> dict[str, str]:
@@ -296,10 +299,8 @@ def build_site(
     files, the search index as a script); docs/ keeps the pages of the online site.
     """
     recover_interrupted(project.root, (project.site_dir, project.offline_site_dir))
-    interviews, data = load_project(project, problems)
-    site = site_settings(load_mkdocs_config(project, offline=offline, **mkdocs_overrides))
-    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site)
-    redirects = redirect_maps(data, pages, project, problems)
+    config = load_mkdocs_config(project, offline=offline, **mkdocs_overrides)
+    interviews, pages, redirects = prepare(project, config, problems)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
