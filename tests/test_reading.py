@@ -176,3 +176,11 @@ def test_static_server_helper_serves_the_site(built):
         assert b"Sam Altman" in urllib.request.urlopen(server.base).read()
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("path", ["", INTERVIEW])
+def test_topic_chips_sit_side_by_side(page, site_server, path):
+    page.goto(url(site_server, path))
+    chips = page.locator("ul.chips").first.locator("li")
+    first, second = chips.nth(0).bounding_box(), chips.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"]
