@@ -37,7 +37,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def report(problems: Problems, quiet: bool) -> None:
+def report(problems: Problems) -> None:
     for note in problems.notes:
         print(f"note: {note}", file=sys.stderr)
     for warning in problems.warnings:
@@ -47,7 +47,7 @@ def report(problems: Problems, quiet: bool) -> None:
 def check(project: Project, quiet: bool) -> int:
     problems = Problems()
     interviews, _ = load_project(project, problems)
-    report(problems, quiet)
+    report(problems)
     if not quiet:
         for interview in interviews:
             print(removal_summary(interview))
@@ -58,7 +58,7 @@ def check(project: Project, quiet: bool) -> int:
 def build(project: Project, quiet: bool, offline: bool = False) -> int:
     problems = Problems()
     interviews, written = build_site(project, problems, offline=offline)
-    report(problems, quiet)
+    report(problems)
     if not quiet:
         for interview in sorted(interviews, key=lambda i: i.seed):
             print(removal_summary(interview))

@@ -90,10 +90,11 @@ root = Path(sys.argv[1])
 project = Project(root=root, seeds_dir=root / "seeds")
 docs, site = Path(sys.argv[2]), Path(sys.argv[3])
 start = time.perf_counter()
-_, pages, redirects = prepare(project, load_mkdocs_config(project), Problems())
+config = load_mkdocs_config(project)
+_, pages, redirects = prepare(project, config, Problems())
 sync_generated(docs, pages)
 generated = time.perf_counter()
-mkdocs_build(project, docs, site, redirects, False)
+mkdocs_build(config, docs, site, redirects)
 print(json.dumps({"generator": generated - start, "mkdocs": time.perf_counter() - generated}))
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import tempfile
@@ -15,15 +14,14 @@ from .clean import clean_body
 from .datafiles import load_page_texts, load_redirects
 from .editorial import Editorial, load_editorial
 from .enrich import enrich
-from .errors import InputError, Problems
+from .errors import InputError, Problems, display_path
 from .generate import Site, render_site
 from .model import Article, Interview
 from .parse import parse_article
-from .read import display_path, list_seeds, read_seed
+from .read import list_seeds, read_seed
 from .topics import Topic, assign_topics, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
-log = logging.getLogger("sitegen")
 FUTURE_GRACE = timedelta(days=2)
 
 
@@ -72,10 +70,10 @@ def load_data(data_dir: Path) -> DataFiles:
     return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects)
 
 
-def load_interview(path: Path, data: DataFiles, warnings: list[InputError]) -> Interview:
+def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
     name = display_path(path)
     article = parse_article(name, read_seed(path))
-    warnings.extend(header_warnings(article, datetime.now().astimezone()))
+    warnings.extend(header_warnings(article, now))
     notes = data.editorial.get(path.name, Editorial())
     interview = enrich(article, clean_body(article.body, name), slug=notes.slug)
     hits = topic_hits(interview, data.topics)
@@ -113,10 +111,11 @@ def header_warnings(article: Article, now: datetime) -> list[InputError]:
 
 def check_unique(interviews: list[Interview], problems: Problems) -> None:
     """Two seeds may not share a URL or be the same WeChat article."""
-    for attribute, what in (("slug", "URL interviews/{}/"), ("source_url", "原文链接 {}")):
+    keys = ((lambda i: i.slug, "URL interviews/{}/"), (lambda i: i.header.source_url, "原文链接 {}"))
+    for key_of, what in keys:
         first_seen: dict[str, Interview] = {}
         for interview in interviews:
-            key = getattr(interview, attribute) if attribute == "slug" else interview.header.source_url
+            key = key_of(interview)
             if key in first_seen:
                 other = first_seen[key].seed
                 problems.errors.append(InputError(interview.seed, 1, f"same {what.format(key)} as {other}"))
@@ -132,9 +131,10 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
     paths, notes = list_seeds(seeds_dir)
     problems.notes.extend(notes)
     interviews: list[Interview] = []
+    now = datetime.now().astimezone()
     for path in paths:
         try:
-            interviews.append(load_interview(path, data, problems.warnings))
+            interviews.append(load_interview(path, data, problems.warnings, now))
         except InputError as error:
             problems.errors.append(error)
     if not paths:
@@ -185,8 +185,8 @@ def generate(project: Project, config, problems: Problems) -> tuple[list[Intervi
 def redirect_maps(data: DataFiles, pages: dict[str, str], project: Project, problems: Problems) -> dict[str, str]:
     """data/redirects.yml checked against the pages: every old URL must lead to a page that exists."""
     maps = {}
+    name = "data/redirects.yml"
     for old, (new, line) in data.redirects.items():
-        name = "data/redirects.yml"
         if new not in pages and not (project.docs_dir / new).is_file():
             problems.errors.append(InputError(name, line, f"redirect target {new.removesuffix('.md')}/ is not a page"))
         elif old in pages:
@@ -197,7 +197,7 @@ def redirect_maps(data: DataFiles, pages: dict[str, str], project: Project, prob
     return maps
 
 
-def load_mkdocs_config(project: Project, redirects: dict[str, str] | None = None, offline: bool = False, **overrides):
+def load_mkdocs_config(project: Project, offline: bool = False, **overrides):
     from mkdocs.config import load_config
 
     if offline:
@@ -206,8 +206,6 @@ def load_mkdocs_config(project: Project, redirects: dict[str, str] | None = None
     # The pages are generated already: the hook that regenerates them is for `mkdocs serve`.
     config = load_config(str(project.config_file), hooks=[], **overrides)
     config.extra["offline"] = offline
-    if redirects is not None:
-        config.plugins["redirects"].config["redirect_maps"] = redirects
     return config
 
 
@@ -225,14 +223,12 @@ def build_date(when: datetime | None):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def mkdocs_build(
-    project: Project, docs_dir: Path, site_dir: Path, redirects: dict[str, str], offline: bool, **overrides
-) -> None:
+def mkdocs_build(config, docs_dir: Path, site_dir: Path, redirects: dict[str, str]) -> None:
+    """Build with the configuration the pages were generated for, from docs_dir into site_dir."""
     from mkdocs.commands.build import build
 
-    config = load_mkdocs_config(
-        project, redirects, offline, docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides
-    )
+    config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
+    config.plugins["redirects"].config["redirect_maps"] = redirects
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -308,7 +304,7 @@ def build_site(
         sync_generated(staging_docs, pages)
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
-            mkdocs_build(project, staging_docs, staging_site, redirects, offline, **mkdocs_overrides)
+            mkdocs_build(config, staging_docs, staging_site, redirects)
         if offline:
             report = WriteReport(written=sorted(pages))
             swap_directory(staging_site, project.offline_site_dir)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, display_path
 
 
 class LineDict(dict):
@@ -30,10 +30,6 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def display_name(path: Path) -> str:
-    return f"{path.parent.name}/{path.name}"
-
-
 def load_yaml(path: Path, default: Any) -> Any:
     """The file's data, ``default`` when it does not exist; a syntax error names its line."""
     if not path.exists():
@@ -43,9 +39,9 @@ def load_yaml(path: Path, default: Any) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else 1
-        raise InputError(display_name(path), line, f"not valid YAML: {error.problem or error}") from None
+        raise InputError(display_path(path), line, f"not valid YAML: {error.problem or error}") from None
     except UnicodeDecodeError:
-        raise InputError(display_name(path), 1, "not UTF-8 text") from None
+        raise InputError(display_path(path), 1, "not UTF-8 text") from None
     return default if data is None else data
 
 
@@ -59,7 +55,7 @@ PAGE_KINDS = ("home", "interviews", "topics", "topic", "archive", "year", "peopl
 def load_page_texts(path: Path) -> dict[str, dict]:
     """Title and description of each kind of generated index page."""
     data = load_yaml(path, {})
-    name = display_name(path)
+    name = display_path(path)
     for kind in PAGE_KINDS:
         entry = data.get(kind) if isinstance(data, dict) else None
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("title", "description")):
@@ -77,7 +73,7 @@ def page_source(url_path: str) -> str:
 
 def load_redirects(path: Path) -> dict[str, tuple[str, int]]:
     """Old page source → (new page source, line), from data/redirects.yml."""
-    name = display_name(path)
+    name = display_path(path)
     data = load_yaml(path, {})
     entries = data.get("redirects") if isinstance(data, dict) else None
     if entries is None:

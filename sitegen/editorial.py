@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import display_name, line_of, load_yaml
-from .errors import InputError
+from .datafiles import line_of, load_yaml
+from .errors import InputError, display_path
 
 SLUG = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 TEXT_KEYS = ("host", "host_role", "event", "title_en", "slug")
@@ -52,7 +52,7 @@ def parse_entry(seed: str, entry, name: str, topic_slugs: set[str]) -> Editorial
 
 def load_editorial(path: Path, topic_slugs: set[str]) -> dict[str, Editorial]:
     """Entries by seed file name; an unknown seed name is allowed (its seed may come later)."""
-    name = display_name(path)
+    name = display_path(path)
     data = load_yaml(path, {})
     if not isinstance(data, dict):
         raise InputError(name, 1, "expected a mapping of seed file names to entries")

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """A file as messages name it: its folder and name, e.g. ``seeds/NAME.txt`` or ``data/topics.yml``."""
+    return f"{path.parent.name}/{path.name}"
 
 
 class InputError(Exception):

@@ -61,6 +61,7 @@ def render_site(
     shared = {
         "interviews": ordered,
         "topics": entries,
+        "topics_by_slug": topic_by_slug,
         "years": years,
         "hosts": hosts(ordered),
         "total_words": sum(i.word_count for i in ordered),

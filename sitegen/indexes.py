@@ -40,11 +40,6 @@ def neighbours(interviews: list[Interview]) -> dict[str, tuple[Interview | None,
     }
 
 
-def related(interview: Interview, interviews: list[Interview], limit: int = RELATED_LIMIT) -> list[Interview]:
-    """Most shared topics first; ties go to the interview nearest in time."""
-    return related_all(interviews, limit)[interview.slug]
-
-
 def related_all(interviews: list[Interview], limit: int = RELATED_LIMIT) -> dict[str, list[Interview]]:
     """Related interviews of every interview. Topic sets become bit masks, so comparing two
     interviews is one AND and a bit count, fast enough for thousands of interviews."""

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, display_path
 
 MAX_SEED_BYTES = 4 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 SEED_SUFFIX = ".txt"
-
-
-def display_path(path: Path) -> str:
-    """The seed as the user names it: ``seeds/NAME.txt`` relative to its folder's parent."""
-    return f"{path.parent.name}/{path.name}"
 
 
 def list_seeds(seeds_dir: Path) -> tuple[list[Path], list[str]]:

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import display_name, line_of, load_yaml
+from .datafiles import line_of, load_yaml
 from .enrich import article_texts
-from .errors import InputError
+from .errors import InputError, display_path
 from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Turn
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,7 +72,7 @@ def parse_topic(entry, name: str, default_threshold: int) -> Topic:
 
 
 def load_topics(path: Path) -> tuple[Topic, ...]:
-    name = display_name(path)
+    name = display_path(path)
     data = load_yaml(path, {"topics": []})
     if not isinstance(data, dict) or not isinstance(data.get("topics", []), list):
         raise InputError(name, line_of(data), "expected a mapping with a list under 'topics'")

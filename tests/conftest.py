@@ -43,8 +43,18 @@ def copy_project(target: Path, seeds: list[Path] | None = None) -> Path:
 def hand_written_exclusions() -> list[Path]:
     """Generated files in the working tree's docs/, which a copy of the project must not start with."""
     docs = ROOT / "docs"
-    names = [".generated.json", "index.md", "interviews", "topics", "archive", "people", "search", "feed.xml",
-             "feed.json", "robots.txt"]
+    names = [
+        ".generated.json",
+        "index.md",
+        "interviews",
+        "topics",
+        "archive",
+        "people",
+        "search",
+        "feed.xml",
+        "feed.json",
+        "robots.txt",
+    ]
     return [docs / name for name in names]
 
 
@@ -82,6 +92,16 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture
 def fresh_project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+def copy_built(built_project: Path, target: Path) -> Path:
+    """A copy of an already built project, so docs/ and site/ hold a previous good build."""
+    shutil.copytree(built_project, target, symlinks=True)
+    return target
+
+
+def write_seed(project: Path, name: str, data: str | bytes) -> None:
+    (project / "seeds" / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEEDS, copy_project, run_build, tree_digest
+from .conftest import SEEDS, copy_built, copy_project, run_build, tree_digest, write_seed
 
 GOOD = SEEDS[0].read_text(encoding="utf-8")
 MESSAGE = re.compile(r"^seeds/[^:]+\.txt:\d+: \S.*$")
@@ -16,15 +16,7 @@ MESSAGE = re.compile(r"^seeds/[^:]+\.txt:\d+: \S.*$")
 
 @pytest.fixture
 def project(built, tmp_path) -> Path:
-    """A copy of an already built project, so docs/ and site/ hold a previous good build."""
-    target = tmp_path / "project"
-    shutil.copytree(built, target, symlinks=True)
-    return target
-
-
-def write_seed(project: Path, name: str, data: str | bytes) -> None:
-    path = project / "seeds" / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return copy_built(built, tmp_path / "project")
 
 
 BAD_SEEDS = {
@@ -121,21 +113,20 @@ def test_seeds_option_reads_another_folder(project, tmp_path):
     assert [p.name for p in (project / "site" / "interviews").iterdir() if p.is_dir()] == ["2024-05-16-0930"]
 
 
-def test_template_error_stops_the_build_and_changes_nothing(project):
-    (project / "templates" / "pages" / "home.md.j2").write_text("{% if %}\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("path", "text", "message"),
+    [
+        ("templates/pages/home.md.j2", "{% if %}\n", "error: templates/pages/home.md.j2:1:"),
+        ("docs/broken.md", "[missing](nowhere.md)\n", "nowhere.md"),
+    ],
+    ids=["template error", "mkdocs warning in strict mode"],
+)
+def test_build_error_stops_the_build_and_changes_nothing(project, path, text, message):
+    (project / path).write_text(text, encoding="utf-8")
     docs, site = tree_digest(project / "docs"), tree_digest(project / "site")
     result = run_build(project)
     assert result.returncode == 1
-    assert "error: templates/pages/home.md.j2:1:" in result.stderr and "Traceback" not in result.stderr
-    assert tree_digest(project / "docs") == docs and tree_digest(project / "site") == site
-
-
-def test_mkdocs_warning_in_strict_mode_stops_the_build_and_changes_nothing(project):
-    (project / "docs" / "broken.md").write_text("[missing](nowhere.md)\n", encoding="utf-8")
-    docs, site = tree_digest(project / "docs"), tree_digest(project / "site")
-    result = run_build(project)
-    assert result.returncode == 1
-    assert "nowhere.md" in result.stderr and "Traceback" not in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(project / "docs") == docs and tree_digest(project / "site") == site
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sitegen.clean import clean_body
 from sitegen.enrich import enrich
-from sitegen.indexes import by_year_and_month, hosts, neighbours, related, topic_chart, topic_entries
+from sitegen.indexes import by_year_and_month, hosts, neighbours, related_all, topic_chart, topic_entries
 from sitegen.model import Article, Header, Line
 from sitegen.parse import BEIJING
 from sitegen.topics import Topic, word_pattern
@@ -43,7 +43,7 @@ def test_related_ranks_by_shared_topics_then_nearest_in_time():
     one_shared_near = item("2024-06-02", ["a"])
     one_shared_far = item("2024-12-01", ["c"])
     unrelated = item("2024-06-03", ["z"])
-    result = related(me, [me, one_shared_far, unrelated, one_shared_near, two_shared_far])
+    result = related_all([me, one_shared_far, unrelated, one_shared_near, two_shared_far])[me.slug]
     assert result == [two_shared_far, one_shared_near, one_shared_far]
 
 

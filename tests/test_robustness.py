@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEEDS, copy_project, run_build, tree_digest
+from .conftest import SEEDS, copy_built, copy_project, run_build, tree_digest, write_seed
 
 GOOD = SEEDS[0].read_text(encoding="utf-8")
 BODY_START = GOOD.index("**（关注")
@@ -76,19 +75,13 @@ def built_once(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def project(built_once, tmp_path) -> Path:
-    target = tmp_path / "project"
-    shutil.copytree(built_once, target, symlinks=True)
-    return target
-
-
-def put(project: Path, name: str, data: str | bytes) -> None:
-    (project / "seeds" / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return copy_built(built_once, tmp_path / "project")
 
 
 @pytest.mark.parametrize("case", FATAL, ids=list(FATAL))
 def test_fatal_input_is_one_line_exit_1_and_nothing_changes(project, case):
     data, line, reason = FATAL[case]
-    put(project, "900_bad.txt", data)
+    write_seed(project, "900_bad.txt", data)
     before = tree_digest(project / "docs"), tree_digest(project / "site")
     result = run_build(project)
     problems = [text for text in result.stderr.splitlines() if text.startswith("seeds/")]
@@ -108,7 +101,7 @@ REPAIRED = {
 @pytest.mark.parametrize("case", REPAIRED, ids=list(REPAIRED))
 def test_repairable_input_builds_silently_as_if_clean(project, case):
     third = SEEDS[2].read_text(encoding="utf-8")
-    put(project, SEEDS[2].name, REPAIRED[case](third))
+    write_seed(project, SEEDS[2].name, REPAIRED[case](third))
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
@@ -129,7 +122,7 @@ def test_repairable_input_builds_silently_as_if_clean(project, case):
     ids=["far future date", "missing 文章作者", "missing 发布地", "missing 封面图链接"],
 )
 def test_warnings_name_the_line_and_the_build_goes_on(project, change, line, warning):
-    put(project, SEEDS[0].name, change(GOOD))
+    write_seed(project, SEEDS[0].name, change(GOOD))
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     assert f"warning: seeds/{SEEDS[0].name}:{line}: {warning}" in result.stderr
@@ -148,9 +141,9 @@ def test_other_files_and_outside_symlinks_are_ignored_with_a_note(project, tmp_p
 
 
 def test_all_problems_of_a_run_are_reported_together(project):
-    put(project, "900_a.txt", "")
-    put(project, "901_b.txt", GOOD.replace("2024-09-19 18:37", "2024-13-45 25:61"))
-    put(project, "902_c.txt", b"\xff\xfe")
+    write_seed(project, "900_a.txt", "")
+    write_seed(project, "901_b.txt", GOOD.replace("2024-09-19 18:37", "2024-13-45 25:61"))
+    write_seed(project, "902_c.txt", b"\xff\xfe")
     result = run_build(project)
     lines = [line for line in result.stderr.splitlines() if line.startswith("seeds/")]
     assert [line.split(":")[0] for line in lines] == ["seeds/900_a.txt", "seeds/901_b.txt", "seeds/902_c.txt"]
@@ -168,7 +161,7 @@ def wait_for_staging_site(project: Path, process: subprocess.Popen, timeout: flo
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
 def test_an_interrupted_build_leaves_docs_and_site_as_they_were(project, how):
-    put(project, "900_new.txt", GOOD.replace("2024-09-19 18:37", "2025-01-01 08:00").replace("idx=1", "idx=5"))
+    write_seed(project, "900_new.txt", GOOD.replace("2024-09-19 18:37", "2025-01-01 08:00").replace("idx=1", "idx=5"))
     before = tree_digest(project / "docs"), tree_digest(project / "site")
     process = subprocess.Popen(
         [sys.executable, "build_site.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -188,7 +181,7 @@ def test_an_interrupted_build_leaves_docs_and_site_as_they_were(project, how):
 def test_a_site_caught_mid_swap_is_restored(project):
     os.replace(project / "site", project / ".site.old")
     (project / ".staging-dead").mkdir()
-    put(project, "900_bad.txt", "")
+    write_seed(project, "900_bad.txt", "")
     assert run_build(project).returncode == 1
     assert (project / "site" / "index.html").is_file() and not (project / ".staging-dead").exists()
 
