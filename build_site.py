@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import MkDocsException
 
-from sitegen.build import Project, build_site, load_project, removal_summary
+from sitegen.build import Project, build_site, ledger_lines, load_project, removal_summary
 from sitegen.errors import BuildFailed, Problems
 
 ROOT = Path(__file__).resolve().parent
@@ -50,7 +50,7 @@ def check(project: Project, quiet: bool) -> int:
     report(problems)
     if not quiet:
         for interview in interviews:
-            print(removal_summary(interview))
+            print("\n".join(ledger_lines(interview)))
         print(f"{len(interviews)} seeds are valid")
     return 0
 

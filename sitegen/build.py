@@ -15,6 +15,7 @@ from .datafiles import load_page_texts, load_redirects
 from .editorial import Editorial, load_editorial
 from .enrich import enrich
 from .errors import InputError, Problems, display_path
+from .furniture import Furniture, load_furniture
 from .generate import Site, render_site
 from .model import Article, Interview
 from .parse import parse_article
@@ -61,13 +62,15 @@ class DataFiles:
     editorial: dict[str, Editorial]
     page_texts: dict[str, dict]
     redirects: dict[str, tuple[str, int]]
+    furniture: Furniture = Furniture()
 
 
 def load_data(data_dir: Path) -> DataFiles:
     topics = load_topics(data_dir / "topics.yml")
     editorial = load_editorial(data_dir / "editorial.yml", {t.slug for t in topics})
     redirects = load_redirects(data_dir / "redirects.yml")
-    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects)
+    furniture = load_furniture(data_dir / "furniture.yml")
+    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects, furniture)
 
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
@@ -75,7 +78,8 @@ def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now:
     article = parse_article(name, read_seed(path))
     warnings.extend(header_warnings(article, now))
     notes = data.editorial.get(path.name, Editorial())
-    interview = enrich(article, clean_body(article.body, name), slug=notes.slug)
+    cleaned = clean_body(article.body, name, article.header.author, data.furniture, notes.acknowledged)
+    interview = enrich(article, cleaned, slug=notes.slug)
     hits = topic_hits(interview, data.topics)
     return replace(
         interview,
@@ -145,8 +149,29 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
 
 
 def removal_summary(interview: Interview) -> str:
-    parts = [f"{rule} {count}" for rule, count in interview.removed]
-    return f"{interview.seed}: removed " + (", ".join(parts) if parts else "nothing")
+    """One line per seed: what reached the page, and what each rule removed."""
+    ledger = interview.ledger
+    chars: dict[str, int] = {}
+    for removal in ledger.removals:
+        chars[removal.rule] = chars.get(removal.rule, 0) + removal.chars
+    parts = [f"{rule} {count} ({chars[rule]} chars)" for rule, count in interview.removed]
+    return (
+        f"{interview.seed}: kept {ledger.sentences_kept}/{ledger.sentences} sentences, "
+        f"{ledger.images_kept}/{ledger.images} images; removed " + (", ".join(parts) if parts else "nothing")
+    )
+
+
+def ledger_lines(interview: Interview) -> list[str]:
+    """The whole ledger of one seed: every removal with its lines, for `check`."""
+    lines = [removal_summary(interview)]
+    if interview.ledger.closing_line:
+        lines.append(f"  closing boilerplate from line {interview.ledger.closing_line}")
+    for r in interview.ledger.removals:
+        lines.append(
+            f"  lines {r.first_line}–{r.last_line}: {r.rule}: {r.chars} chars, "
+            f"{r.sentences} sentences, {r.images} images"
+        )
+    return lines
 
 
 def load_project(project: Project, problems: Problems) -> tuple[list[Interview], DataFiles]:

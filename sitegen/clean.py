@@ -1,186 +1,218 @@
-"""Clean: turn raw body lines into structured blocks, dropping WeChat furniture by named rules.
+"""Clean: judge the export's units by the furniture rules, turn the rest into the article's blocks,
+and account for every sentence and image in a ledger.
 
-The export hard-wraps text at about 80 columns and carries the account's boilerplate
-around the interview. Everything here is a pure function of the lines, so each rule
-is tested on small inline texts.
+The structure is read first (`structure.read_units`); a rule then removes one unit, one block or
+the closing boilerplate, never a run of text it happens to sit in. Whatever the rules say, a
+removal of much text, or a page that would lose sentences, stops the build unless an editor
+acknowledged exactly that removal.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from urllib.parse import urlparse
 
 from .dialogue import Labelled, group_turns, split_label
 from .errors import InputError
+from .furniture import DEFAULT_MAX_CHARS, Furniture, FurnitureRule, project_furniture
+from .inline import is_links_only, plain_text, to_paragraph
 from .model import (
     Attribution,
     Block,
     BulletList,
     Cleaned,
+    Code,
     Heading,
     Image,
+    Ledger,
     Line,
-    Paragraph,
     Quote,
+    Removal,
     Rule,
+    Table,
     Timeline,
     TimelineEntry,
 )
 from .parse import is_safe_url
+from .structure import Unit, read_units
 
-HEADING = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*#*\s*$")
-RULE_LINE = re.compile(r"^\s*([*_-])(\s*\1){2,}\s*$")
-LIST_ITEM = re.compile(r"^\s*[*+-]\s+(?P<text>\S.*)$")
-IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>\S+?)\)$")
 TIMELINE = re.compile(r"^[*_\s]*[(（]\s*(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[)）][*_\s]*(?P<text>\S.*)$")
-MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
-BOLD_STARS = re.compile(r"(?<!\\)\*{2,}")
-ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])")
-# Underscores only count as emphasis beside the asterisks they pair with (" _**text**_"); anywhere
-# else they are text (window.__name, snake_case).
-EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
-HYPHEN_WRAP = re.compile(r"[A-Za-z0-9]-$")
-WORD_START = re.compile(r"^[A-Za-z0-9]")
-
 ATTRIBUTION = re.compile(r"^(?P<label>视频来源|原视频链接|视频链接|原文链接|素材来源)\s*[:：]?\s*(?P<text>.*)$")
 LINK_LIKE = re.compile(r"^([a-z][a-z0-9+.-]*:|/|\./|\.\./)", re.IGNORECASE)
 VIDEO_LABELS = ("视频来源", "原视频链接", "视频链接")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "ted.com", "x.com", "twitter.com", "v.qq.com")
+SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+URL_TEXT = re.compile(r"https?://\S+")
+SPACE = re.compile(r"\s+")
 
-FOLLOW_PROMPT = re.compile(r"关注公众号")
-READING_TIME = re.compile(r"^全文约?\s*[\d,，]+\s*字")
-EMPTY_MARKUP = re.compile(r"^[\s*_\\]*$")
-PAST_ISSUES = re.compile(r"往期回顾|往期推荐|推荐阅读")
-ENGAGEMENT = re.compile(r"点赞.*(收藏|转发|在看)|在评论区")
-END_MARKER = re.compile(r"-+\s*END\s*-+", re.IGNORECASE)
-REPRINT = re.compile(r"未经.{0,4}许可.{0,4}转载|转载请")
-CONTACT = re.compile(r"Milo-1101|联系负责人|请联系|扫描下方二维码|二维码")
-
-AD_LOOKBACK = 4
-
-RULE_FOLLOW = "follow prompt"
-RULE_READING = "reading-time line"
-RULE_EMPTY = "empty markup"
-RULE_PAST = "往期回顾 links"
-RULE_ENGAGE = "engagement prompt"
-RULE_END = "END marker"
-RULE_REPRINT = "reprint notice"
-RULE_AD = "ad block lines"
-RULE_IMAGE = "banner images"
-RULE_SEPARATOR = "separators"
+CLOSING = "closing boilerplate"  # what the closing boilerplate holds that no rule names
+UNSAFE_IMAGE = "image without an http(s) address"
+REMOVING = ("line", "block", "start", "end", "tail")
+# A `start` match is weaker than an account's end mark: it is not taken when more images than
+# this follow it, since a run of slides after it is the article's, not an ad's.
+MAX_IMAGES_AFTER_START = 6
 
 
-@dataclass(frozen=True)
-class RawBlock:
-    """Consecutive non-blank lines: one paragraph, heading, list or quote of the export."""
+@dataclass(frozen=True, slots=True)
+class View:
+    """A unit as the rules see it: its words, what kinds it is, and how much prose it holds."""
 
-    lines: tuple[Line, ...]
-
-    @property
-    def first(self) -> str:
-        return self.lines[0].text.strip()
-
-    @cached_property
-    def joined(self) -> str:
-        return join_wrapped([line.text for line in self.lines])
-
-    @cached_property
-    def plain(self) -> str:
-        """The joined text without emphasis markers, as the furniture rules read it."""
-        return plain_text(self.joined)
+    unit: Unit
+    text: str
+    kinds: frozenset[str]
+    chars: int
+    sentences: int
 
 
-def split_blocks(lines: tuple[Line, ...]) -> list[RawBlock]:
-    blocks: list[RawBlock] = []
-    current: list[Line] = []
-    for line in lines:
-        if line.text.strip():
-            current.append(line)
-        elif current:
-            blocks.append(RawBlock(tuple(current)))
-            current = []
-    if current:
-        blocks.append(RawBlock(tuple(current)))
-    return blocks
+def prose_chars(text: str) -> int:
+    return len(SPACE.sub("", URL_TEXT.sub("", text)))
 
 
-def join_wrapped(parts: list[str]) -> str:
-    """Undo the export's hard wrap: a break stands for a space, except after a hyphen inside a word."""
-    text = parts[0].strip()
-    for part in parts[1:]:
-        part = part.strip()
-        if HYPHEN_WRAP.search(text) and WORD_START.match(part):
-            text += part
-        else:
-            text += " " + part
-    return text
+def sentences_of(text: str) -> list[str]:
+    """Pieces of text ended by 。！？ (or the end), with at least one letter or digit."""
+    return [piece for piece in (p.strip() for p in SENTENCE_END.split(text)) if any(c.isalnum() for c in piece)]
 
 
-def plain_text(markup: str) -> str:
-    """Inline Markdown of the export reduced to the words: emphasis markers and escapes removed."""
-    text = EMPHASIS_UNDERSCORE.sub("", markup)
-    text = ITALIC_STARS.sub(r"\1", BOLD_STARS.sub("", text))
-    text = MARKDOWN_ESCAPE.sub(r"\1", text)
-    return " ".join(text.split())
+def view_of(unit: Unit) -> View:
+    if unit.kind in ("image", "rule"):
+        return View(unit, plain_text(unit.markup), frozenset({unit.kind}), 0, 0)
+    if unit.kind == "table":
+        text = " ".join(" ".join(row) for row in unit.rows)
+    elif unit.kind == "code":
+        text = unit.markup
+    else:
+        text = plain_text(unit.markup)
+    kinds = {unit.kind}
+    if not text:
+        kinds.add("empty")
+    elif unit.kind in ("paragraph", "item", "heading") and is_links_only(unit.markup):
+        kinds.add("links")
+    return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)))
 
 
-def is_all_bold(markup: str) -> bool:
-    core = markup.strip().strip("_ ")
-    return core.startswith("**") and core.endswith("**") and "**" not in core[2:-2].strip("*")
+def matches(rule: FurnitureRule, view: View, place: str) -> bool:
+    if place not in rule.where or (rule.kind and rule.kind not in view.kinds):
+        return False
+    if rule.text and not rule.text.search(view.text):
+        return False
+    if rule.url and not (view.unit.url and rule.url.search(view.unit.url)):
+        return False
+    limit = rule.limit(place)
+    return not (limit and view.chars > limit)
 
 
-def to_paragraph(markup: str) -> Paragraph:
-    return Paragraph(text=plain_text(markup), strong=is_all_bold(markup))
+def first_match(rules: Iterable[FurnitureRule], view: View, places: tuple[str, ...]) -> FurnitureRule | None:
+    return next((rule for rule in rules for place in places if matches(rule, view, place)), None)
 
 
-# --- the end of the article -------------------------------------------------------
+def is_attribution(view: View) -> bool:
+    return view.unit.kind == "paragraph" and bool(ATTRIBUTION.match(view.text))
 
 
-def starts_tail(block: RawBlock) -> bool:
-    """True for the first block after the interview: attribution or the account's closing furniture."""
-    text = block.plain
-    heading = HEADING.match(block.first)
-    return bool(
-        ATTRIBUTION.match(text)
-        or (heading and PAST_ISSUES.search(heading["text"]))
-        or ENGAGEMENT.search(text)
-        or END_MARKER.fullmatch(text)
-        or REPRINT.search(text)
-        or CONTACT.search(text)
-    )
+def is_named(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+    """True when a rule names this unit by its words or address, or it holds no prose at all."""
+    if is_attribution(view) or view.kinds & {"rule", "empty", "links"}:
+        return True
+    return any(matches(rule, view, place) for rule in rules if rule.text or rule.url for place in REMOVING)
 
 
-def find_tail(blocks: list[RawBlock]) -> int:
-    start = next((i for i, block in enumerate(blocks) if starts_tail(block)), len(blocks))
-    if start < len(blocks) and CONTACT.search(blocks[start].plain):
-        # An ad opens with a pitch before its contact line; it starts after the last separator.
-        separators = [i for i in range(max(0, start - AD_LOOKBACK), start) if RULE_LINE.match(blocks[i].first)]
-        start = separators[-1] if separators else start
-    while start > 0 and (RULE_LINE.match(blocks[start - 1].first) or EMPTY_MARKUP.match(blocks[start - 1].joined)):
-        start -= 1
-    return start
+# --- where the closing boilerplate starts -------------------------------------------------
 
 
-def tail_rule(block: RawBlock, in_past_issues: bool) -> str:
-    text = block.plain
-    if RULE_LINE.match(block.first):
-        return RULE_SEPARATOR
-    if IMAGE.match(block.joined.strip()):
-        return RULE_IMAGE
-    if block.first.startswith(("[", "![")) and in_past_issues:
-        return RULE_PAST
-    if END_MARKER.fullmatch(text):
-        return RULE_END
-    if REPRINT.search(text):
-        return RULE_REPRINT
-    if ENGAGEMENT.search(text):
-        return RULE_ENGAGE
-    if EMPTY_MARKUP.match(block.joined):
-        return RULE_EMPTY
-    return RULE_AD
+def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_prose: int) -> int:
+    """The first start or end match after which at most max_prose characters of text follow that
+    no rule names; len(views) when the article has no closing boilerplate."""
+    named = [is_named(view, rules) for view in views]
+    unnamed_after = [0] * (len(views) + 1)
+    images_after = [0] * (len(views) + 1)
+    for index in range(len(views) - 1, -1, -1):
+        unnamed_after[index] = unnamed_after[index + 1] + (0 if named[index] else views[index].chars)
+        images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
+    for index, view in enumerate(views):
+        if unnamed_after[index + 1] > max_prose:
+            continue
+        if first_match(rules, view, ("end",)) or (
+            first_match(rules, view, ("start",)) and images_after[index] <= MAX_IMAGES_AFTER_START
+        ):
+            while index > 0 and is_closing_line(views[index - 1], rules):
+                index -= 1
+            return index
+    return len(views)
+
+
+def is_closing_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+    """A separator, an empty line or a short line a tail rule names by its words, which the closing
+    boilerplate takes with it when it stands right before the closing boilerplate's start."""
+    if view.kinds & {"rule", "empty"}:
+        return True
+    short = view.chars <= DEFAULT_MAX_CHARS["line"]
+    return short and any(matches(rule, view, "tail") for rule in rules if rule.text)
+
+
+# --- what each unit becomes ----------------------------------------------------------------
+
+
+def take_credits(views: list[View], rules: tuple[FurnitureRule, ...], end: int) -> tuple[dict[int, str], int]:
+    """Bylines at the top of the article by unit index, and where the article's own text starts:
+    the first unit that is neither a byline nor furniture a line rule names."""
+    credits: dict[int, str] = {}
+    for index, view in enumerate(views[:end]):
+        if first_match(rules, view, ("credit",)):
+            credits[index] = view.text
+        elif not (first_match(rules, view, ("line",)) or view.kinds & {"image", "empty", "rule"}):
+            return credits, index
+    return credits, end
+
+
+def body_removals(
+    views: list[View], rules: tuple[FurnitureRule, ...], skip: dict[int, str], end: int
+) -> dict[int, str]:
+    """Rule name by unit index for every unit a line or block rule removes from the article."""
+    removed: dict[int, str] = {}
+    block: FurnitureRule | None = None
+    for index, view in enumerate(views[:end]):
+        if index in skip:
+            continue
+        if block and block.then in view.kinds:
+            removed[index] = block.name
+            continue
+        block = first_match(rules, view, ("block",))
+        rule = block or first_match(rules, view, ("line",))
+        if rule:
+            removed[index] = rule.name
+        elif view.unit.kind == "image" and not is_safe_url(view.unit.url):
+            removed[index] = UNSAFE_IMAGE
+    return removed
+
+
+def tail_removals(views: list[View], rules: tuple[FurnitureRule, ...], start: int) -> dict[int, str]:
+    removed: dict[int, str] = {}
+    for index in range(start, len(views)):
+        if not is_attribution(views[index]):
+            rule = first_match(rules, views[index], REMOVING)
+            removed[index] = rule.name if rule else CLOSING
+    return removed
+
+
+def captions(views: list[View], rules: tuple[FurnitureRule, ...], kept: list[int]) -> dict[int, str]:
+    """Caption text by image index, for the kept unit right under an image that a caption rule names."""
+    found: dict[int, str] = {}
+    for before, after in zip(kept, kept[1:], strict=False):
+        if views[before].unit.kind == "image" and first_match(rules, views[after], ("caption",)):
+            found[before] = views[after].text
+    return found
+
+
+def read_attribution(view: View, seed: str) -> Attribution:
+    """An attribution line; a link in it that is not http(s) is refused, never shown as a link."""
+    match = ATTRIBUTION.match(view.text)
+    text = match["text"].strip()
+    link = text.split()[0] if text else ""
+    if LINK_LIKE.match(link) and not is_safe_url(link):
+        raise InputError(seed, view.unit.first_line, f"{match['label']} must be an http(s) URL, found {link[:60]!r}")
+    return Attribution(label=match["label"], text=text, url=link if is_safe_url(link) else "")
 
 
 def video_url_of(attributions: list[Attribution]) -> str:
@@ -194,97 +226,7 @@ def video_url_of(attributions: list[Attribution]) -> str:
     return ""
 
 
-def read_attribution(block: RawBlock, seed: str) -> Attribution | None:
-    """An attribution line; a link in it that is not http(s) is refused, never shown as a link."""
-    match = ATTRIBUTION.match(block.plain)
-    if not match:
-        return None
-    text = match["text"].strip()
-    link = text.split()[0] if text else ""
-    if LINK_LIKE.match(link) and not is_safe_url(link):
-        raise InputError(seed, block.lines[0].number, f"{match['label']} must be an http(s) URL, found {link[:60]!r}")
-    return Attribution(label=match["label"], text=text, url=link if is_safe_url(link) else "")
-
-
-def clean_tail(blocks: list[RawBlock], removed: Counter, seed: str) -> list[Attribution]:
-    attributions: list[Attribution] = []
-    in_past_issues = False
-    for block in blocks:
-        attribution = read_attribution(block, seed)
-        if attribution:
-            attributions.append(attribution)
-            continue
-        heading = HEADING.match(block.first)
-        if heading and PAST_ISSUES.search(heading["text"]):
-            in_past_issues = True
-            continue
-        rule = tail_rule(block, in_past_issues)
-        if rule != RULE_PAST:
-            in_past_issues = False
-        removed[rule] += len(block.lines) if rule == RULE_AD else 1
-    return attributions
-
-
-# --- the article body -------------------------------------------------------------
-
-
-def body_furniture(block: RawBlock) -> str | None:
-    text = block.plain
-    if FOLLOW_PROMPT.search(text) and len(text) < 60:
-        return RULE_FOLLOW
-    if READING_TIME.match(text):
-        return RULE_READING
-    if EMPTY_MARKUP.match(block.joined):
-        return RULE_EMPTY
-    return None
-
-
-def list_items(block: RawBlock) -> list[str]:
-    items: list[list[str]] = []
-    for line in block.lines:
-        match = LIST_ITEM.match(line.text)
-        if match:
-            items.append([match["text"]])
-        elif items:
-            items[-1].append(line.text)
-    return [plain_text(join_wrapped(item)) for item in items]
-
-
-def quote_paragraphs(block: RawBlock) -> list[Paragraph]:
-    groups: list[list[str]] = [[]]
-    for line in block.lines:
-        text = line.text.strip().removeprefix(">").strip()
-        if text:
-            groups[-1].append(text)
-        elif groups[-1]:
-            groups.append([])
-    return [to_paragraph(join_wrapped(group)) for group in groups if group]
-
-
-def structure(block: RawBlock) -> list[Block | Labelled]:
-    """One raw block of the body as model blocks."""
-    first = block.first
-    heading = HEADING.match(first) if first.startswith("#") else None
-    if heading:
-        rest = RawBlock(block.lines[1:]) if len(block.lines) > 1 else None
-        text = plain_text(heading["text"])
-        head: list[Block] = [Heading(level=len(heading["hashes"]), text=text)] if text else []
-        return head + (structure(rest) if rest else [])
-    if RULE_LINE.match(first):
-        return [Rule()]
-    if LIST_ITEM.match(block.lines[0].text):
-        return [BulletList(tuple(list_items(block)))]
-    if first.startswith(">"):
-        return [Quote(tuple(quote_paragraphs(block)))]
-    joined = block.joined
-    image = IMAGE.match(joined)
-    if image:
-        url = image["url"]
-        return [Image(url=url, alt=plain_text(image["alt"]))] if is_safe_url(url) else []
-    timeline = TIMELINE.match(joined)
-    if timeline:
-        return [Timeline((timeline_entry(timeline["stamp"], timeline["text"]),))]
-    return [split_label(joined, to_paragraph) or to_paragraph(joined)]
+# --- blocks ------------------------------------------------------------------------------------
 
 
 def timeline_entry(stamp: str, text: str) -> TimelineEntry:
@@ -294,50 +236,176 @@ def timeline_entry(stamp: str, text: str) -> TimelineEntry:
     return TimelineEntry(stamp=stamp, seconds=seconds, text=plain_text(text))
 
 
-def merge_timelines(blocks: list[Block]) -> list[Block]:
-    merged: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Timeline) and merged and isinstance(merged[-1], Timeline):
-            merged[-1] = Timeline(merged[-1].entries + block.entries)
+def paragraph_block(markup: str) -> Block | Labelled:
+    timeline = TIMELINE.match(markup)
+    if timeline:
+        return Timeline((timeline_entry(timeline["stamp"], timeline["text"]),))
+    return split_label(markup, to_paragraph) or to_paragraph(markup)
+
+
+def unit_block(view: View, caption: str) -> Block | Labelled | None:
+    unit = view.unit
+    if unit.kind == "heading":
+        return Heading(level=unit.level, text=view.text) if view.text else None
+    if unit.kind == "image":
+        return Image(url=unit.url, alt=caption or view.text, caption=caption)
+    if unit.kind == "rule":
+        return Rule()
+    if unit.kind == "code":
+        return Code(unit.markup)
+    if unit.kind == "table":
+        return Table(tuple(tuple(plain_text(cell) for cell in row) for row in unit.rows))
+    if not view.text:
+        return None
+    if unit.kind == "item":
+        return BulletList((to_paragraph(unit.markup),), ordered=unit.ordered)
+    if unit.kind == "quote":
+        return Quote((to_paragraph(unit.markup),))
+    return paragraph_block(unit.markup)
+
+
+def merge_neighbours(blocks: list[tuple[Unit, Block | Labelled]]) -> list[Block | Labelled]:
+    """List items of one list, paragraphs of one quote and entries of one timeline become one block."""
+    merged: list[Block | Labelled] = []
+    previous: Unit | None = None
+    for unit, block in blocks:
+        last = merged[-1] if merged else None
+        if isinstance(block, BulletList) and isinstance(last, BulletList) and last.ordered == block.ordered:
+            merged[-1] = BulletList(last.items + block.items, block.ordered)
+        elif isinstance(block, Quote) and isinstance(last, Quote) and previous and previous.group == unit.group:
+            merged[-1] = Quote(last.paragraphs + block.paragraphs)
+        elif isinstance(block, Timeline) and isinstance(last, Timeline):
+            merged[-1] = Timeline(last.entries + block.entries)
         else:
             merged.append(block)
+        previous = unit
     return merged
 
 
 def normalise_headings(blocks: list[Block]) -> list[Block]:
-    """Shift headings so the article's top level is <h2> (the page's only <h1> is its title), and
-    never let a level be skipped: an export that opens with ## before its first # still nests."""
-    levels = [b.level for b in blocks if isinstance(b, Heading)]
-    if not levels:
-        return blocks
-    shift = 2 - min(levels)
+    """The article's top level becomes <h2> (the page's only <h1> is its title); a heading's level is
+    one more than that of the nearest heading above it with a higher source level, so headings that
+    are siblings in the source stay siblings and no level is skipped."""
     result: list[Block] = []
-    previous = 1
+    open_levels: list[tuple[int, int]] = []  # (source level, page level) of the headings above
     for block in blocks:
         if isinstance(block, Heading):
-            level = min(block.level + shift, previous + 1, 6)
-            block, previous = Heading(level, block.text), level
+            while open_levels and open_levels[-1][0] >= block.level:
+                open_levels.pop()
+            level = min(open_levels[-1][1] + 1 if open_levels else 2, 6)
+            open_levels.append((block.level, level))
+            block = Heading(level, block.text)
         result.append(block)
     return result
 
 
-def clean_body(lines: tuple[Line, ...], seed: str = "") -> Cleaned:
-    """The body's blocks without furniture; ``seed`` only names the file in an error."""
-    raw = split_blocks(lines)
-    tail = find_tail(raw)
-    removed: Counter = Counter()
-    attributions = clean_tail(raw[tail:], removed, seed)
-    blocks: list[Block | Labelled] = []
-    for block in raw[:tail]:
-        rule = body_furniture(block)
-        if rule:
-            removed[rule] += 1
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+def removals_of(views: list[View], removed: dict[int, str]) -> list[Removal]:
+    """Neighbouring units removed by the same rule form one removal."""
+    result: list[Removal] = []
+    last_index = -2
+    for index in sorted(removed):
+        view, rule = views[index], removed[index]
+        urls = (view.unit.url,) if "image" in view.kinds else ()
+        if result and index == last_index + 1 and result[-1].rule == rule:
+            r = result[-1]
+            result[-1] = Removal(
+                rule,
+                r.first_line,
+                view.unit.last_line,
+                r.chars + view.chars,
+                r.sentences + view.sentences,
+                r.images + len(urls),
+                r.image_urls + urls,
+            )
         else:
-            blocks.extend(structure(block))
-    blocks = normalise_headings(merge_timelines(group_turns(blocks)))
+            first, last = view.unit.first_line, view.unit.last_line
+            result.append(Removal(rule, first, last, view.chars, view.sentences, len(urls), urls))
+        last_index = index
+    return result
+
+
+def check_removals(seed: str, ledger: Ledger, furniture: Furniture, acknowledged: frozenset) -> None:
+    """The guard: no rule removes much text in one place, no page loses sentences, unless acknowledged."""
+    open_removals = [r for r in ledger.removals if (r.rule, r.first_line, r.last_line) not in acknowledged]
+    for removal in open_removals:
+        if removal.chars > furniture.max_prose_chars:
+            raise InputError(
+                seed,
+                removal.first_line,
+                f"rule '{removal.rule}' would remove {removal.chars} characters "
+                f"of text (lines {removal.first_line}–{removal.last_line})",
+            )
+    if ledger.sentences and ledger.sentences_kept < furniture.min_sentence_share * ledger.sentences:
+        worst = max(
+            (r for r in open_removals if r.first_line < (ledger.closing_line or 10**9)), key=lambda r: r.sentences
+        )
+        share = 100 * ledger.sentences_kept / ledger.sentences
+        raise InputError(
+            seed,
+            worst.first_line,
+            f"the page would keep {ledger.sentences_kept} of {ledger.sentences} "
+            f"sentences ({share:.0f} %); rule '{worst.rule}' removes {worst.sentences} of them "
+            f"(lines {worst.first_line}–{worst.last_line})",
+        )
+
+
+def make_ledger(views: list[View], removed: dict[int, str], article: range, acknowledged: frozenset) -> Ledger:
+    """``article``: the units between the opening furniture and the closing boilerplate."""
+    closing = article.stop
+    removals = removals_of(views, removed)
+    lost = sum(
+        views[i].sentences
+        for i in article
+        if i in removed
+        and not any(
+            (r.rule, r.first_line, r.last_line) in acknowledged
+            and r.first_line <= views[i].unit.first_line <= r.last_line
+            for r in removals
+        )
+    )
+    total = sum(views[i].sentences for i in article)
+    images = [i for i in range(closing) if "image" in views[i].kinds]
+    return Ledger(
+        sentences=total,
+        sentences_kept=total - lost,
+        images=len(images),
+        images_kept=sum(i not in removed for i in images),
+        removals=tuple(removals),
+        closing_line=views[closing].unit.first_line if closing < len(views) else 0,
+    )
+
+
+def clean_body(
+    lines: tuple[Line, ...],
+    seed: str = "",
+    author: str = "",
+    furniture: Furniture | None = None,
+    acknowledged: frozenset = frozenset(),
+) -> Cleaned:
+    """The body's blocks without furniture; ``seed`` names the file in errors, ``author`` picks the
+    account's rules, ``acknowledged`` holds (rule, first line, last line) an editor accepted."""
+    furniture = furniture or project_furniture()
+    rules = furniture.rules_for(author)
+    views = [view_of(unit) for unit in read_units(lines)]
+    closing = find_closing(views, rules, furniture.max_prose_chars)
+    credits, opening = take_credits(views, rules, closing)
+    removed = body_removals(views, rules, credits, closing) | tail_removals(views, rules, closing)
+    kept = [i for i in range(len(views)) if i not in removed and i not in credits and i < closing]
+    caption_of = captions(views, rules, kept)
+    caption_units = {kept[kept.index(i) + 1] for i in caption_of}
+    blocks = [(views[i].unit, unit_block(views[i], caption_of.get(i, ""))) for i in kept if i not in caption_units]
+    grouped = group_turns(merge_neighbours([(unit, block) for unit, block in blocks if block is not None]))
+    attributions = [read_attribution(views[i], seed) for i in range(closing, len(views)) if i not in removed]
+    ledger = make_ledger(views, removed, range(opening, closing), acknowledged)
+    check_removals(seed, ledger, furniture, acknowledged)
     return Cleaned(
-        blocks=tuple(blocks),
+        blocks=tuple(normalise_headings(grouped)),
         attributions=tuple(attributions),
         video_url=video_url_of(attributions),
-        removed=tuple(removed.items()),
+        removed=ledger.removed_by_rule(),
+        credits=tuple(credits.values()),
+        ledger=ledger,
     )

@@ -11,7 +11,21 @@ from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 from pymdownx.slugs import slugify
 
 from .dialogue import speakers_of
-from .model import Article, Block, BulletList, Cleaned, Heading, Interview, Paragraph, Quote, Timeline, Turn
+from .model import (
+    Article,
+    Block,
+    BulletList,
+    Cleaned,
+    Code,
+    Heading,
+    Image,
+    Interview,
+    Paragraph,
+    Quote,
+    Table,
+    Timeline,
+    Turn,
+)
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
@@ -26,7 +40,13 @@ def block_texts(block: Block) -> Iterator[str]:
     if isinstance(block, Heading | Paragraph):
         yield block.text
     elif isinstance(block, BulletList):
-        yield from block.items
+        yield from (item.text for item in block.items)
+    elif isinstance(block, Image):
+        yield block.caption
+    elif isinstance(block, Code):
+        yield block.text
+    elif isinstance(block, Table):
+        yield from (" ".join(row) for row in block.rows)
     elif isinstance(block, Quote):
         yield from (p.text for p in block.paragraphs)
     elif isinstance(block, Timeline):
@@ -112,4 +132,6 @@ def enrich(article: Article, cleaned: Cleaned, slug: str = "") -> Interview:
         word_count=chars + words,
         reading_minutes=reading_minutes(chars, words),
         speakers=speakers_of(blocks),
+        credits=cleaned.credits,
+        ledger=cleaned.ledger,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,4 +104,17 @@ def render_site(
     pages[RSS_PATH] = rss_feed(ordered, feed_site)
     pages[JSON_FEED_PATH] = json_feed(ordered, feed_site)
     pages["robots.txt"] = env.get_template("robots.txt.j2").render(site=site)
+    pages[FIDELITY_PATH] = fidelity_report(ordered)
     return pages
+
+
+FIDELITY_PATH = "fidelity.json"
+
+
+def fidelity_report(interviews: list[Interview]) -> str:
+    """Every seed's ledger, for tools: sentences and images kept, and each removal with its lines."""
+    seeds = {
+        interview.seed: {"url": interview.url, "credits": list(interview.credits), **asdict(interview.ledger)}
+        for interview in sorted(interviews, key=lambda i: i.seed)
+    }
+    return json.dumps({"seeds": seeds}, ensure_ascii=False, indent=1) + "\n"

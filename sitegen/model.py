@@ -42,14 +42,24 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
+class Span:
+    """A run of a paragraph's text; a link when it has a URL."""
+
     text: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str  # what the reader sees, without markup
     strong: bool = False
+    spans: tuple[Span, ...] = ()  # set only when the text holds links: the same text, in runs
 
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
-    items: tuple[str, ...]
+    items: tuple[Paragraph, ...]
+    ordered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,17 @@ class Quote:
 class Image:
     url: str
     alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]  # the first row is the header
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +114,7 @@ class Turn:
     anchor: str = ""
 
 
-Block = Heading | Paragraph | BulletList | Quote | Image | Rule | Timeline | Turn
+Block = Heading | Paragraph | BulletList | Quote | Image | Rule | Timeline | Turn | Code | Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +127,47 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Removal:
+    """What one furniture rule took out of one place of a seed."""
+
+    rule: str
+    first_line: int
+    last_line: int
+    chars: int  # characters of text, markup and URLs not counted
+    sentences: int
+    images: int
+    image_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """Every sentence and image of a seed's body accounted for: kept on the page or removed by a rule."""
+
+    sentences: int  # before the closing boilerplate
+    sentences_kept: int
+    images: int  # likewise
+    images_kept: int
+    removals: tuple[Removal, ...] = ()
+    closing_line: int = 0  # where the closing boilerplate starts; 0 when there is none
+
+    def removed_by_rule(self) -> tuple[tuple[str, int], ...]:
+        """(rule, places) in first-seen order."""
+        counts: dict[str, int] = {}
+        for removal in self.removals:
+            counts[removal.rule] = counts.get(removal.rule, 0) + 1
+        return tuple(counts.items())
+
+
+@dataclass(frozen=True, slots=True)
 class Cleaned:
     """The article body with WeChat furniture removed, and what was removed by which rule."""
 
     blocks: tuple[Block, ...]
     attributions: tuple[Attribution, ...]
     video_url: str
-    removed: tuple[tuple[str, int], ...]  # (rule, count) in first-seen order
+    removed: tuple[tuple[str, int], ...]  # (rule, places) in first-seen order
+    credits: tuple[str, ...] = ()  # bylines and credits from the top of the article
+    ledger: Ledger = Ledger(0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +188,8 @@ class Interview:
     host_role: str = ""
     event: str = ""
     title_en: str = ""
+    credits: tuple[str, ...] = ()
+    ledger: Ledger = Ledger(0, 0, 0, 0)
     topic_hits: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -110,7 +110,7 @@ def anchored_texts(blocks: tuple[Block, ...]):
         elif isinstance(block, Paragraph):
             yield section, block.text
         elif isinstance(block, BulletList):
-            yield from ((section, item) for item in block.items)
+            yield from ((section, item.text) for item in block.items)
         elif isinstance(block, Quote):
             yield from ((section, p.text) for p in block.paragraphs)
 

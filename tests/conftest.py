@@ -53,6 +53,7 @@ def hand_written_exclusions() -> list[Path]:
         "search",
         "feed.xml",
         "feed.json",
+        "fidelity.json",
         "robots.txt",
     ]
     return [docs / name for name in names]

@@ -2,16 +2,18 @@
 
 import pytest
 
-from sitegen.clean import clean_body, join_wrapped, plain_text
+from sitegen.clean import clean_body
+from sitegen.inline import plain_text
 from sitegen.model import BulletList, Heading, Image, Line, Paragraph, Quote, Timeline, Turn
+from sitegen.structure import join_wrapped
 
 
 def lines(text: str) -> tuple[Line, ...]:
     return tuple(Line(n, t) for n, t in enumerate(text.split("\n"), start=10))
 
 
-def clean(text: str):
-    return clean_body(lines(text))
+def clean(text: str, author: str = "AI深度研究员"):
+    return clean_body(lines(text), author=author)
 
 
 def turns(text: str) -> list[tuple[str, str, str]]:
@@ -132,7 +134,9 @@ def test_lists_quotes_headings_images_and_strong_lines():
     )
     blocks = clean(text).blocks
     assert blocks[0] == Heading(2, "核心观点") and blocks[1] == Heading(3, "1、推理模型")
-    assert blocks[2] == BulletList(("o1 preview 是新发布的推理模型。", "模型的升级曲线会很 陡峭。"))
+    assert blocks[2] == BulletList(
+        (Paragraph("o1 preview 是新发布的推理模型。"), Paragraph("模型的升级曲线会很 陡峭。"))
+    )
     assert blocks[3] == Quote((Paragraph("——不要把精力过多投入。"), Paragraph("——推理是最重要的关注领域", strong=True)))
     assert blocks[4] == Image("https://mmbiz.qpic.cn/photo/640?wx_fmt=png", "")
     assert blocks[5] == Paragraph("我认为严格监管是一个错误。", strong=True)
@@ -206,18 +210,23 @@ IN峰会，对话马斯克]](https://mp.weixin.qq.com/s?__biz=b)
 
 def test_furniture_is_removed_and_counted_by_rule():
     cleaned = clean(ARTICLE)
+    # Places, by rule: the two separators are apart; 往期回顾 and its two links are one place; the
+    # pitch line no rule names is the closing boilerplate's own; heading and contact are one ad.
     assert dict(cleaned.removed) == {
         "follow prompt": 1,
         "reading-time line": 1,
         "empty markup": 1,
         "separators": 2,
         "engagement prompt": 1,
-        "往期回顾 links": 2,
-        "banner images": 1,
-        "ad block lines": 3,
-        "END marker": 1,
+        "related articles": 1,
+        "boilerplate images": 1,
+        "closing boilerplate": 1,
+        "ad block": 1,
+        "end mark": 1,
         "reprint notice": 1,
     }
+    related = next(r for r in cleaned.ledger.removals if r.rule == "related articles")
+    assert (related.first_line, related.last_line) == (30, 35)
     texts = [b.text for b in cleaned.blocks if isinstance(b, Paragraph)]
     assert texts == ["今天的访谈正文。"]
     assert len([b for b in cleaned.blocks if isinstance(b, Turn)]) == 2
@@ -260,7 +269,9 @@ def test_ad_block_with_contact_and_qr_code_is_removed():
     )
     cleaned = clean(text)
     assert cleaned.blocks == (Paragraph("正文。"),)
-    assert dict(cleaned.removed)["ad block lines"] == 3
+    assert dict(cleaned.removed) == {"separators": 1, "ad block": 1, "QR code prompt": 1, "end mark": 1}
+    ad = next(r for r in cleaned.ledger.removals if r.rule == "ad block")
+    assert (ad.first_line, ad.last_line) == (14, 16)
 
 
 def test_unsafe_image_urls_are_dropped():

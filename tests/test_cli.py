@@ -80,8 +80,10 @@ def test_check_reports_every_problem_at_once_and_writes_nothing(tmp_path):
 def test_check_passes_on_the_real_seeds_and_states_what_was_removed(tmp_path):
     result = run_build(copy_project(tmp_path / "p"), "check")
     assert result.returncode == 0, result.stderr
-    assert "seeds/000_6244441d9e2e7e9c.txt: removed" in result.stdout
-    assert "follow prompt 1" in result.stdout and "往期回顾 links 3" in result.stdout
+    assert "seeds/000_6244441d9e2e7e9c.txt: kept 173/173 sentences, 0/0 images; removed" in result.stdout
+    assert "follow prompt 1 (26 chars)" in result.stdout and "related articles 1 (166 chars)" in result.stdout
+    # check prints the whole ledger: each removal with its lines
+    assert "  lines 10–10: follow prompt: 26 chars, 1 sentences, 0 images" in result.stdout
     assert "5 seeds are valid" in result.stdout
 
 

@@ -1,0 +1,110 @@
+"""Inline markup of the export: emphasis, escapes and links, reduced to what a reader sees.
+
+A paragraph's text is kept as plain words; its links are kept as spans so the page can
+link them again. Markup that is broken or empty (``****``, ``[报名评选]()``) leaves only
+its words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Paragraph, Span
+from .parse import is_safe_url
+
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+BOLD_STARS = re.compile(r"(?<!\\)\*{2,}")
+ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])")
+# Underscores only count as emphasis beside the asterisks they pair with (" _**text**_"); anywhere
+# else they are text (window.__name, snake_case).
+EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
+SPACES = re.compile(r"\s+")
+
+
+def strip_markup(markup: str) -> str:
+    """Emphasis markers and escapes removed; white space folded but not trimmed."""
+    text = EMPHASIS_UNDERSCORE.sub("", markup)
+    text = ITALIC_STARS.sub(r"\1", BOLD_STARS.sub("", text))
+    return SPACES.sub(" ", MARKDOWN_ESCAPE.sub(r"\1", text))
+
+
+def plain_text(markup: str) -> str:
+    """What a reader sees of a piece of inline Markdown: links as their text, no markers."""
+    return "".join(span.text for span in spans_of(markup)).strip()
+
+
+def closing(text: str, start: int, opener: str, closer: str) -> int:
+    """Index of the bracket that closes the one at ``start``, or -1."""
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == opener:
+            depth += 1
+        elif text[index] == closer:
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def find_link(markup: str, start: int) -> tuple[int, int, str, str] | None:
+    """The next ``[text](target)`` at or after start: (begin, end, text markup, target)."""
+    while True:
+        begin = markup.find("[", start)
+        if begin < 0:
+            return None
+        end_text = closing(markup, begin, "[", "]")
+        if end_text < 0:
+            return None
+        if markup.startswith("(", end_text + 1):
+            end_target = closing(markup, end_text + 1, "(", ")")
+            if end_target > 0:
+                return begin, end_target + 1, markup[begin + 1 : end_text], markup[end_text + 2 : end_target].strip()
+        start = begin + 1
+
+
+def spans_of(markup: str) -> list[Span]:
+    """The runs of a paragraph: plain text, and links whose target is http(s). A link to anything
+    else, or to nothing, leaves its text."""
+    spans: list[Span] = []
+    position = 0
+    while (link := find_link(markup, position)) is not None:
+        begin, end, text, target = link
+        spans.append(Span(strip_markup(markup[position:begin])))
+        target = target.strip("<>")
+        spans.append(Span(strip_markup(plain_text(text)), target if is_safe_url(target) else ""))
+        position = end
+    spans.append(Span(strip_markup(markup[position:])))
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """Neighbouring plain runs joined, empty runs dropped, the paragraph's outer spaces trimmed."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged and not span.url and not merged[-1].url:
+            merged[-1] = Span(merged[-1].text + span.text)
+        elif span.text:
+            merged.append(span)
+    if merged:
+        merged[0] = Span(merged[0].text.lstrip(), merged[0].url)
+        merged[-1] = Span(merged[-1].text.rstrip(), merged[-1].url)
+    merged = [span for span in merged if span.text]
+    return [Span(SPACES.sub(" ", span.text), span.url) for span in merged]
+
+
+def is_all_bold(markup: str) -> bool:
+    core = markup.strip().strip("_ ")
+    return core.startswith("**") and core.endswith("**") and "**" not in core[2:-2].strip("*")
+
+
+def to_paragraph(markup: str) -> Paragraph:
+    spans = spans_of(markup)
+    text = "".join(span.text for span in spans)
+    linked = tuple(spans) if any(span.url for span in spans) else ()
+    return Paragraph(text=text, strong=is_all_bold(markup), spans=linked)
+
+
+def is_links_only(markup: str) -> bool:
+    """True when every word of the markup is the text of a link (a related-article card, a link list)."""
+    spans = spans_of(markup)
+    return bool(spans) and all(span.url or not span.text.strip() for span in spans)
