@@ -13,7 +13,7 @@ from pathlib import Path
 from .clean import clean_body
 from .datafiles import load_page_texts, load_redirects
 from .editorial import Editorial, load_editorial
-from .enrich import enrich
+from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
 from .furniture import Furniture, load_furniture
 from .generate import Site, render_site
@@ -115,7 +115,10 @@ def header_warnings(article: Article, now: datetime) -> list[InputError]:
 
 def check_unique(interviews: list[Interview], problems: Problems) -> None:
     """Two seeds may not share a URL or be the same WeChat article."""
-    keys = ((lambda i: i.slug, "URL interviews/{}/"), (lambda i: i.header.source_url, "原文链接 {}"))
+    keys = (
+        (lambda i: i.slug, "URL interviews/{}/"),
+        (lambda i: article_identity(i.header.source_url), "article (原文链接 __biz/mid/idx {})"),
+    )
     for key_of, what in keys:
         first_seen: dict[str, Interview] = {}
         for interview in interviews:
@@ -143,6 +146,8 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
             problems.errors.append(error)
     if not paths:
         problems.errors.append(InputError(display_path(seeds_dir / "*.txt"), 0, "no seed files found"))
+    hand_picked = {f"{seeds_dir.name}/{name}" for name, notes in data.editorial.items() if notes.slug}
+    interviews = distinct_slugs(interviews, hand_picked)
     check_unique(interviews, problems)
     problems.raise_if_any()
     return interviews

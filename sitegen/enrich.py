@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterator
@@ -83,6 +84,28 @@ def default_slug(article: Article) -> str:
     slug = published.strftime("%Y-%m-%d-%H%M")
     index = parse_qs(urlparse(article.header.source_url).query).get("idx", ["1"])[0]
     return f"{slug}-{index}" if index.isdigit() and index != "1" else slug
+
+
+def article_identity(source_url: str) -> str:
+    """What names a WeChat article whatever its link's other parameters: account, message, position."""
+    query = parse_qs(urlparse(source_url).query)
+    parts = [query.get(key, [""])[0] for key in ("__biz", "mid", "idx")]
+    return "/".join(parts) if any(parts) else source_url
+
+
+def distinct_slugs(interviews: list[Interview], hand_picked: set[str]) -> list[Interview]:
+    """Articles published in the same minute by different accounts share a default URL; in seed
+    order, the first keeps it and every later one gets a suffix from its own identity, so adding a
+    seed (numbered after the existing ones) never moves an existing page."""
+    taken: set[str] = set()
+    result = []
+    for interview in sorted(interviews, key=lambda i: i.seed):
+        if interview.slug in taken and interview.seed not in hand_picked:
+            digest = hashlib.sha256(article_identity(interview.header.source_url).encode()).hexdigest()
+            interview = replace(interview, slug=f"{interview.slug}-{digest[:6]}")
+        taken.add(interview.slug)
+        result.append(interview)
+    return result
 
 
 def unique(anchor: str, used: set[str]) -> str:

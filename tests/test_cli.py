@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -47,20 +48,31 @@ def test_bad_seed_stops_the_build_with_one_line_and_changes_nothing(project, cas
     assert tree_digest(project / "docs") == docs and tree_digest(project / "site") == site
 
 
-def test_two_seeds_with_the_same_url_are_refused(project):
-    write_seed(project, "900_copy.txt", GOOD.replace("idx=1", "idx=1&x=copy", 1))
+def test_an_article_of_another_account_in_the_same_minute_gets_its_own_url(project):
+    other = GOOD.replace("__biz=Mzg5NTc4ODkzOA==", "__biz=OTHERACCOUNT==", 1).replace("文章作者: AI深度研究员", "文章作者: 另一个号")
+    assert other != GOOD and "发布时间: 2024-09-19 18:37" in other
+    write_seed(project, "900_other.txt", other)
     result = run_build(project)
-    assert result.returncode == 1
-    assert (
-        "seeds/900_copy.txt:1: same URL interviews/2024-09-19-1837/ as seeds/000_6244441d9e2e7e9c.txt" in result.stderr
-    )
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.name for p in (project / "site" / "interviews").iterdir() if p.name.startswith("2024-09-19"))
+    # The existing page keeps its URL; the newcomer's suffix comes from its account, message and position.
+    suffix = hashlib.sha256(b"OTHERACCOUNT==/2247493227/1").hexdigest()[:6]
+    assert pages == ["2024-09-19-1837", f"2024-09-19-1837-{suffix}"]
+    assert run_build(project).returncode == 0
+    again = sorted(p.name for p in (project / "site" / "interviews").iterdir() if p.name.startswith("2024-09-19"))
+    assert again == pages
 
 
-def test_the_same_article_twice_is_refused(project):
-    write_seed(project, "900_copy.txt", GOOD.replace("2024-09-19 18:37", "2024-09-20 18:37"))
+@pytest.mark.parametrize(
+    "change",
+    [("2024-09-19 18:37", "2024-09-20 18:37"), ("idx=1", "idx=1&x=copy")],
+    ids=["another date", "another link to it"],
+)
+def test_the_same_article_twice_is_refused(project, change):
+    write_seed(project, "900_copy.txt", GOOD.replace(*change, 1))
     result = run_build(project)
     assert result.returncode == 1
-    assert "seeds/900_copy.txt:1: same 原文链接" in result.stderr
+    assert "seeds/900_copy.txt:1: same article (原文链接 __biz/mid/idx Mzg5NTc4ODkzOA==/" in result.stderr
 
 
 def test_check_reports_every_problem_at_once_and_writes_nothing(tmp_path):
