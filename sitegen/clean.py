@@ -53,6 +53,8 @@ REMOVING = ("line", "block", "start", "end", "tail")
 # A `start` match is weaker than an account's end mark: it is not taken when more images than
 # this follow it, since a run of slides after it is the article's, not an ad's.
 MAX_IMAGES_AFTER_START = 6
+# The opening furniture (follow prompt, reading time) is a few lines of one short sentence each.
+MAX_PROMPT_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +123,8 @@ def is_named(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
 # --- where the closing boilerplate starts -------------------------------------------------
 
 
-def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_prose: int) -> int:
-    """The first start or end match after which at most max_prose characters of text follow that
+def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_unnamed: int) -> int:
+    """The first start or end match after which at most max_unnamed characters of text follow that
     no rule names; len(views) when the article has no closing boilerplate."""
     named = [is_named(view, rules) for view in views]
     unnamed_after = [0] * (len(views) + 1)
@@ -131,7 +133,7 @@ def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_prose:
         unnamed_after[index] = unnamed_after[index + 1] + (0 if named[index] else views[index].chars)
         images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
     for index, view in enumerate(views):
-        if unnamed_after[index + 1] > max_prose:
+        if unnamed_after[index + 1] > max_unnamed:
             continue
         if first_match(rules, view, ("end",)) or (
             first_match(rules, view, ("start",)) and images_after[index] <= MAX_IMAGES_AFTER_START
@@ -156,14 +158,19 @@ def is_closing_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
 
 def take_credits(views: list[View], rules: tuple[FurnitureRule, ...], end: int) -> tuple[dict[int, str], int]:
     """Bylines at the top of the article by unit index, and where the article's own text starts:
-    the first unit that is neither a byline nor furniture a line rule names."""
+    the first unit that is neither a byline nor a prompt line (one short sentence a line rule names)."""
     credits: dict[int, str] = {}
     for index, view in enumerate(views[:end]):
         if first_match(rules, view, ("credit",)):
             credits[index] = view.text
-        elif not (first_match(rules, view, ("line",)) or view.kinds & {"image", "empty", "rule"}):
+        elif not (is_prompt_line(view, rules) or view.kinds & {"image", "empty", "rule"}):
             return credits, index
     return credits, end
+
+
+def is_prompt_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+    short = view.sentences <= 1 and view.chars <= MAX_PROMPT_CHARS
+    return short and first_match(rules, view, ("line",)) is not None
 
 
 def body_removals(
@@ -338,7 +345,8 @@ def check_removals(seed: str, ledger: Ledger, furniture: Furniture, acknowledged
                 f"rule '{removal.rule}' would remove {removal.chars} characters "
                 f"of text (lines {removal.first_line}–{removal.last_line})",
             )
-    if ledger.sentences and ledger.sentences_kept < furniture.min_sentence_share * ledger.sentences:
+    lost = ledger.sentences - ledger.sentences_kept
+    if lost > furniture.max_lost_sentences and ledger.sentences_kept < furniture.min_sentence_share * ledger.sentences:
         worst = max(
             (r for r in open_removals if r.first_line < (ledger.closing_line or 10**9)), key=lambda r: r.sentences
         )
@@ -390,7 +398,7 @@ def clean_body(
     furniture = furniture or project_furniture()
     rules = furniture.rules_for(author)
     views = [view_of(unit) for unit in read_units(lines)]
-    closing = find_closing(views, rules, furniture.max_prose_chars)
+    closing = find_closing(views, rules, furniture.max_unnamed_closing_chars)
     credits, opening = take_credits(views, rules, closing)
     removed = body_removals(views, rules, credits, closing) | tail_removals(views, rules, closing)
     kept = [i for i in range(len(views)) if i not in removed and i not in credits and i < closing]

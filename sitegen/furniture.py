@@ -51,6 +51,8 @@ class Furniture:
     accounts: tuple[tuple[str, tuple[FurnitureRule, ...]], ...] = ()
     max_prose_chars: int = 400
     min_sentence_share: float = 0.99
+    max_unnamed_closing_chars: int = 200
+    max_lost_sentences: int = 5
 
     def rules_for(self, author: str) -> tuple[FurnitureRule, ...]:
         """The account's own rules first, then the generic ones."""
@@ -130,8 +132,16 @@ def load_furniture(path: Path) -> Furniture:
         raise InputError(name, line_of(data), "guard must be a mapping")
     max_prose = guard.get("max_prose_chars", 400)
     share = guard.get("min_sentence_share", 0.99)
-    if not isinstance(max_prose, int) or not isinstance(share, int | float) or not 0 <= share <= 1:
-        raise InputError(name, line_of(guard), "guard: max_prose_chars is a whole number, min_sentence_share 0 to 1")
+    unnamed = guard.get("max_unnamed_closing_chars", 200)
+    lost = guard.get("max_lost_sentences", 5)
+    whole = all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (max_prose, unnamed, lost))
+    if not whole or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise InputError(
+            name,
+            line_of(guard),
+            "guard: max_prose_chars, max_unnamed_closing_chars and max_lost_sentences are whole numbers, "
+            "min_sentence_share 0 to 1",
+        )
     accounts = data.get("accounts", {}) or {}
     if not isinstance(accounts, dict):
         raise InputError(name, line_of(data), "accounts must map each 文章作者 to its rules")
@@ -143,4 +153,6 @@ def load_furniture(path: Path) -> Furniture:
         ),
         max_prose_chars=max_prose,
         min_sentence_share=float(share),
+        max_unnamed_closing_chars=unnamed,
+        max_lost_sentences=lost,
     )

@@ -19,6 +19,7 @@ ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])
 # else they are text (window.__name, snake_case).
 EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
 SPACES = re.compile(r"\s+")
+LINK_FURNITURE = re.compile(r"[\s\[\]\d.、:：]+")
 
 
 def strip_markup(markup: str) -> str:
@@ -53,9 +54,7 @@ def find_link(markup: str, start: int) -> tuple[int, int, str, str] | None:
         if begin < 0:
             return None
         end_text = closing(markup, begin, "[", "]")
-        if end_text < 0:
-            return None
-        if markup.startswith("(", end_text + 1):
+        if end_text > 0 and markup.startswith("(", end_text + 1):
             end_target = closing(markup, end_text + 1, "(", ")")
             if end_target > 0:
                 return begin, end_target + 1, markup[begin + 1 : end_text], markup[end_text + 2 : end_target].strip()
@@ -105,6 +104,7 @@ def to_paragraph(markup: str) -> Paragraph:
 
 
 def is_links_only(markup: str) -> bool:
-    """True when every word of the markup is the text of a link (a related-article card, a link list)."""
+    """True when every word of the markup is the text of a link (a related-article card, a link list),
+    but for list numbering and brackets around it."""
     spans = spans_of(markup)
-    return bool(spans) and all(span.url or not span.text.strip() for span in spans)
+    return any(span.url for span in spans) and all(span.url or not LINK_FURNITURE.sub("", span.text) for span in spans)

@@ -82,6 +82,7 @@ class _Reader:
         self.open: _Open | None = None
         self.group = 0
         self.fence: _Open | None = None
+        self.fences = True  # off once an unclosed fence showed its lines are text
 
     def close(self) -> None:
         current, self.open = self.open, None
@@ -108,7 +109,7 @@ class _Reader:
             self.close()
             self.group += 1
             return
-        if FENCE.match(text):
+        if self.fences and FENCE.match(text):
             self.close()
             self.fence = _Open("code", [], group=self.group)
             self.fence.lines.append(line)
@@ -171,7 +172,7 @@ class _Reader:
         self.close()
         if self.fence is not None:
             # An unclosed fence: its lines are text after all.
-            lines, self.fence = self.fence.lines, None
+            lines, self.fence, self.fences = self.fence.lines, None, False
             for line in lines:
                 self.feed(line)
             self.close()

@@ -49,7 +49,9 @@ def test_bad_seed_stops_the_build_with_one_line_and_changes_nothing(project, cas
 
 
 def test_an_article_of_another_account_in_the_same_minute_gets_its_own_url(project):
-    other = GOOD.replace("__biz=Mzg5NTc4ODkzOA==", "__biz=OTHERACCOUNT==", 1).replace("文章作者: AI深度研究员", "文章作者: 另一个号")
+    other = GOOD.replace("__biz=Mzg5NTc4ODkzOA==", "__biz=OTHERACCOUNT==", 1).replace(
+        "文章作者: AI深度研究员", "文章作者: 另一个号"
+    )
     assert other != GOOD and "发布时间: 2024-09-19 18:37" in other
     write_seed(project, "900_other.txt", other)
     result = run_build(project)

@@ -1,0 +1,203 @@
+"""Furniture rules as data, where they apply, and the guard that makes silent loss impossible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.clean import clean_body
+from sitegen.errors import InputError
+from sitegen.furniture import Furniture, load_furniture, project_furniture
+from sitegen.model import Image, Line, Paragraph, Turn
+
+PROSE = "我们在讨论这个问题的时候，需要看到模型能力的提升速度远远超过了大家的预期，这是今天最重要的一点。"
+# An interview of realistic length: twelve questions, each answered in three paragraphs.
+INTERVIEW = "\n\n".join(f"**主持人：** 问题{n}？\n\n**Sam Altman：** {PROSE}\n\n{PROSE}\n\n{PROSE}" for n in range(12))
+
+
+def lines(text: str) -> tuple[Line, ...]:
+    return tuple(Line(n, t) for n, t in enumerate(text.split("\n"), start=1))
+
+
+def clean(text: str, author: str = "量子位", furniture: Furniture | None = None, acknowledged=frozenset()):
+    return clean_body(lines(text), "seeds/x.txt", author, furniture or project_furniture(), acknowledged)
+
+
+def texts(cleaned) -> list[str]:
+    found = []
+    for block in cleaned.blocks:
+        if isinstance(block, Paragraph):
+            found.append(block.text)
+        elif isinstance(block, Turn):
+            found += [p.text for p in block.paragraphs]
+    return found
+
+
+def write_rules(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "data" / "furniture.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the data file ----------------------------------------------------------------------
+
+
+def test_the_projects_rules_load_and_name_every_account_of_the_corpus():
+    furniture = load_furniture(Path(__file__).parent.parent / "data" / "furniture.yml")
+    assert {account for account, _ in furniture.accounts} >= {"AI深度研究员", "量子位", "投资实习所"}
+    assert furniture.max_prose_chars == 400 and furniture.min_sentence_share == 0.99
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("generic:\n  - name: x\n    where: everywhere\n    text: a\n", 2, "where must be one or more of"),
+        ("generic:\n  - where: line\n    text: a\n", 2, "rule needs a name"),
+        ("generic:\n  - name: x\n    where: line\n    text: '('\n", 2, "not a valid regular expression"),
+        ("generic:\n  - name: x\n    where: line\n", 2, "matches nothing"),
+        ("generic:\n  - name: x\n    where: line\n    txt: a\n", 2, "unknown key(s): txt"),
+        ("generic:\n  - name: x\n    where: block\n    text: a\n", 2, "a block rule needs then"),
+        (
+            "generic:\n\n  - name: ok\n    where: line\n    text: a\n  - name: x\n    where: line\n    max_chars: -1\n    text: a\n",
+            6,
+            "max_chars must be a whole number",
+        ),
+        ("generic: [\n", 2, "not valid YAML"),
+    ],
+)
+def test_a_malformed_rule_names_its_line(tmp_path, text, line, reason):
+    with pytest.raises(InputError) as caught:
+        load_furniture(write_rules(tmp_path, text))
+    assert str(caught.value).startswith(f"data/furniture.yml:{line}: ") and reason in caught.value.reason
+
+
+def test_an_editor_adds_an_accounts_boilerplate_without_code(tmp_path):
+    rules = write_rules(
+        tmp_path,
+        "accounts:\n  新号:\n    - name: house ad\n      where: line\n      text: '本号福利'\n",
+    )
+    text = INTERVIEW.replace("问题3？", "问题3？\n\n本号福利：今天下单八折。")
+    cleaned = clean(text, author="新号", furniture=load_furniture(rules))
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="新号", furniture=load_furniture(rules)))
+    assert cleaned.removed == (("house ad", 1),)
+    # Another account's article keeps the same line.
+    assert "本号福利：今天下单八折。" in texts(clean(text, author="别的号", furniture=load_furniture(rules)))
+
+
+# --- where rules apply ---------------------------------------------------------------------
+
+
+def test_a_furniture_word_inside_a_long_paragraph_removes_nothing():
+    text = f"两位老搭档也在评论区叙上了旧，还扫了二维码，{PROSE}\n\n往期回顾这个词出现在正文里。{PROSE}"
+    cleaned = clean(text)
+    assert len(texts(cleaned)) == 2 and cleaned.removed == ()
+
+
+def test_an_end_mark_inside_a_run_without_blank_lines_takes_only_what_follows_it():
+    body = "  \n".join([PROSE, PROSE, PROSE])
+    cleaned = clean(
+        f"{body}  \n© THE END 转载请联系本公众号获得授权  \n投稿或寻求报道：content@example.com", author="机器之心"
+    )
+    assert texts(cleaned) == [PROSE, PROSE, PROSE]
+    assert [r.rule for r in cleaned.ledger.removals] == ["end mark", "sponsor note"]
+
+
+def test_planted_furniture_in_the_middle_removes_that_line_only():
+    article = INTERVIEW
+    planted = article.replace(
+        "问题6？",
+        "问题6？\n\n**往期回顾**\n\n**对了，喜欢就别忘了点赞、收藏、转发支持一下！期待在评论区听到你的观点和看法！**",
+    )
+    cleaned = clean(planted, author="AI深度研究员")
+    assert texts(cleaned) == texts(clean(article, author="AI深度研究员"))
+    assert dict(cleaned.removed) == {"related articles": 1, "engagement prompt": 1}
+    # The two planted lines hold three sentences; the ledger says so, and the guard lets a few pass.
+    assert cleaned.ledger.sentences_kept == cleaned.ledger.sentences - 3
+
+
+def test_the_closing_boilerplate_is_not_taken_where_much_text_follows_the_mark():
+    text = f"{PROSE}\n\n— 完 —\n\n" + "\n\n".join([PROSE] * 5)
+    cleaned = clean(text)
+    assert len(texts(cleaned)) == 7 and cleaned.ledger.closing_line == 0
+
+
+def test_a_weak_start_is_not_taken_before_a_run_of_slides():
+    slides = "\n\n".join(f"![](https://mmbiz.qpic.cn/slide{n}/640)" for n in range(10))
+    cleaned = clean(f"{INTERVIEW}\n\n往期回顾\n\n{slides}", author="AI深度研究员")
+    assert sum(isinstance(b, Image) for b in cleaned.blocks) == 10
+    assert cleaned.removed == (("related articles", 1),) and cleaned.ledger.closing_line == 0
+
+
+def test_bylines_go_to_the_metadata_not_the_headings():
+    cleaned = clean(f"##### 白小交 发自 凹非寺  \n量子位 | 公众号 QbitAI\n\n{PROSE}")
+    assert cleaned.credits == ("白小交 发自 凹非寺", "量子位 | 公众号 QbitAI")
+    assert texts(cleaned) == [PROSE] and not cleaned.removed
+
+
+def test_a_byline_shaped_sentence_later_in_the_article_stays():
+    cleaned = clean(f"{PROSE}\n\n编辑：这是正文里的一句话。")
+    assert cleaned.credits == () and texts(cleaned) == [PROSE, "编辑：这是正文里的一句话。"]
+
+
+def test_a_caption_under_an_image_becomes_its_caption_and_alt_text():
+    cleaned = clean(f"{PROSE}\n\n![](https://mmbiz.qpic.cn/a/640)\n\n###### **△** 马斯克点赞\n\n{PROSE}")
+    image = next(b for b in cleaned.blocks if isinstance(b, Image))
+    assert image == Image("https://mmbiz.qpic.cn/a/640", "△ 马斯克点赞", "△ 马斯克点赞")
+    assert texts(cleaned) == [PROSE, PROSE]
+
+
+def test_wechat_emoji_inside_a_sentence_is_removed_by_name_and_the_sentence_kept():
+    cleaned = clean(
+        f"他改变了看法![](https://res.wx.qq.com/t/wx_fed/we-emoji/res/v1.3.10/assets/newemoji/Yellowdog.png)。{PROSE}"
+    )
+    assert texts(cleaned) == ["他改变了看法", f"。{PROSE}"]
+    removal = cleaned.ledger.removals[0]
+    assert removal.rule == "WeChat emoji" and removal.images == 1 and removal.image_urls[0].endswith("Yellowdog.png")
+
+
+def test_body_images_are_kept_and_counted():
+    text = f"{PROSE}\n\n![](https://mmbiz.qpic.cn/a/640)  \n![](https://mmbiz.qpic.cn/b/640)\n\n— 完 —\n\n![](https://mmbiz.qpic.cn/qr/640)"
+    cleaned = clean(text)
+    assert [b.url for b in cleaned.blocks if isinstance(b, Image)] == [
+        "https://mmbiz.qpic.cn/a/640",
+        "https://mmbiz.qpic.cn/b/640",
+    ]
+    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (2, 2)
+    assert ("boilerplate images", 1) in cleaned.removed
+
+
+# --- the guard ------------------------------------------------------------------------------
+
+
+def greedy(tmp_path: Path, max_chars: int = 2000) -> Furniture:
+    rule = f"generic:\n  - name: greedy\n    where: line\n    text: '模型'\n    max_chars: {max_chars}\n"
+    return load_furniture(write_rules(tmp_path, rule))
+
+
+def test_a_rule_that_would_remove_much_text_in_one_place_stops_the_build(tmp_path):
+    long_paragraph = PROSE * 10
+    with pytest.raises(InputError) as caught:
+        clean(f"{PROSE.replace('模型', '')}\n\n{long_paragraph}", furniture=greedy(tmp_path))
+    count = len(long_paragraph)
+    assert str(caught.value) == f"seeds/x.txt:3: rule 'greedy' would remove {count} characters of text (lines 3–3)"
+
+
+def test_a_page_that_would_lose_sentences_stops_the_build(tmp_path):
+    text = "\n\n".join([PROSE.replace("模型", "")] * 30 + [PROSE] * 6)
+    with pytest.raises(InputError) as caught:
+        clean(text, furniture=greedy(tmp_path, max_chars=100))
+    assert caught.value.line == 61 and "would keep 30 of 36 sentences (83 %)" in caught.value.reason
+    # Five lost sentences are a handful of prompt lines: reported, not fatal.
+    assert clean(text.replace(PROSE, "甲", 1), furniture=greedy(tmp_path, max_chars=100)).ledger.sentences_kept == 31
+    assert "rule 'greedy' removes" in caught.value.reason
+
+
+def test_an_acknowledged_removal_passes_the_guard(tmp_path):
+    long_paragraph = PROSE * 10
+    text = f"{PROSE.replace('模型', '')}\n\n{long_paragraph}"
+    cleaned = clean(text, furniture=greedy(tmp_path), acknowledged=frozenset({("greedy", 3, 3)}))
+    assert cleaned.removed == (("greedy", 1),)
+    with pytest.raises(InputError):
+        clean(text, furniture=greedy(tmp_path), acknowledged=frozenset({("greedy", 3, 4)}))

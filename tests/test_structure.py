@@ -1,0 +1,133 @@
+"""Reading the export's structure: every construct of the corpus's exports becomes its own unit."""
+
+from __future__ import annotations
+
+from sitegen.model import Line
+from sitegen.structure import join_wrapped, read_units
+
+IMG = "https://mmbiz.qpic.cn/mmbiz_png/abc/640?wx_fmt=png&from=appmsg"
+
+
+def units(text: str):
+    return read_units(tuple(Line(n, t) for n, t in enumerate(text.split("\n"), start=1)))
+
+
+def shape(text: str) -> list[tuple[str, str]]:
+    return [(u.kind, u.url or u.markup) for u in units(text)]
+
+
+def test_two_trailing_spaces_end_a_paragraph_even_without_a_blank_line():
+    text = "第一段的第一行\n第一段的第二行。  \n第二段。  \n© THE END 转载请联系本公众号获得授权"
+    assert shape(text) == [
+        ("paragraph", "第一段的第一行 第一段的第二行。"),
+        ("paragraph", "第二段。"),
+        ("paragraph", "© THE END 转载请联系本公众号获得授权"),
+    ]
+
+
+def test_a_trailing_backslash_is_a_hard_break_too():
+    assert [u.markup for u in units("上一行\\\n下一行")] == ["上一行\\", "下一行"]
+
+
+def test_lines_hold_the_source_line_numbers():
+    found = units("标题下的话\n接着的话\n\n## 小节\n\n正文。")
+    assert [(u.kind, u.first_line, u.last_line) for u in found] == [
+        ("paragraph", 1, 2),
+        ("heading", 4, 4),
+        ("paragraph", 6, 6),
+    ]
+
+
+def test_an_image_inside_a_sentence_is_its_own_unit_between_the_two_halves():
+    text = f"他改变了看法![]({IMG})。然后继续说。"
+    assert shape(text) == [("paragraph", "他改变了看法"), ("image", IMG), ("paragraph", "。然后继续说。")]
+
+
+def test_a_carousel_of_images_on_one_line_is_one_unit_per_image():
+    urls = [f"https://mmbiz.qpic.cn/mmbiz_png/n{i}/640" for i in range(19)]
+    text = "".join(f"![]({url})" for url in urls)
+    assert shape(text) == [("image", url) for url in urls]
+
+
+def test_images_joined_by_hard_breaks_are_separate_units():
+    text = f"![]({IMG}1)  \n![]({IMG}2)  \n![]({IMG}3)"
+    assert shape(text) == [("image", f"{IMG}1"), ("image", f"{IMG}2"), ("image", f"{IMG}3")]
+
+
+def test_an_image_address_wrapped_over_lines_is_joined():
+    text = "评选报名截至2024年3月31日![](https://res.wx.qq.com/t/wx_fed/we-\nemoji/res/v1.3.10/assets/newemoji/LetMeSee.png)"
+    assert shape(text)[1] == (
+        "image",
+        "https://res.wx.qq.com/t/wx_fed/we-emoji/res/v1.3.10/assets/newemoji/LetMeSee.png",
+    )
+
+
+def test_a_link_target_wrapped_without_a_hyphen_is_joined_without_a_space():
+    assert join_wrapped(["[标题](http://mp.weixin.qq.com/s?__biz=Mz", "IyMDA3&mid=1)"]) == (
+        "[标题](http://mp.weixin.qq.com/s?__biz=MzIyMDA3&mid=1)"
+    )
+
+
+def test_a_linked_image_with_text_keeps_the_image_and_the_link():
+    text = f"[![]({IMG})Notion AI\n可以用了](https://mp.weixin.qq.com/s?x=1)"
+    assert shape(text) == [("image", IMG), ("paragraph", "[Notion AI 可以用了](https://mp.weixin.qq.com/s?x=1)")]
+
+
+def test_bullet_and_numbered_lists_are_items_with_their_wrapped_lines():
+    text = "  * 第一项\n跨行。\n\n  * 第二项\n\n  1. 有序一\n  2. 有序二"
+    found = units(text)
+    assert [(u.kind, u.ordered, u.markup) for u in found] == [
+        ("item", False, "第一项 跨行。"),
+        ("item", False, "第二项"),
+        ("item", True, "有序一"),
+        ("item", True, "有序二"),
+    ]
+
+
+def test_a_dash_alone_on_a_line_stays_text():
+    assert shape('模拟人类的"系统二"思维方式\n-\n即在面对复杂问题时') == [
+        ("paragraph", '模拟人类的"系统二"思维方式 - 即在面对复杂问题时')
+    ]
+
+
+def test_a_quote_keeps_its_paragraphs_and_empty_quote_lines_separate_them():
+    found = units(">\n> 第一段\n> 续。\n>\n>\n> 第二段。  \n> 第三段。\n\n> 另一处引用。")
+    assert [(u.kind, u.markup, u.group) for u in found] == [
+        ("quote", "第一段 续。", 0),
+        ("quote", "第二段。", 0),
+        ("quote", "第三段。", 0),
+        ("quote", "另一处引用。", 1),
+    ]
+
+
+def test_headings_rules_and_empty_bold():
+    assert shape("##### 白小交 发自 凹非寺  \n量子位 | 公众号 QbitAI\n\n* * *\n\n****\n\n######") == [
+        ("heading", "白小交 发自 凹非寺"),
+        ("paragraph", "量子位 | 公众号 QbitAI"),
+        ("rule", ""),
+        ("paragraph", "****"),
+        ("heading", ""),
+    ]
+
+
+def test_code_blocks_keep_their_lines_and_blank_lines():
+    found = units("前文。\n\n```\nfor i in range(3):\n\n    print(i)\n```\n\n后文。")
+    assert [(u.kind, u.markup) for u in found] == [
+        ("paragraph", "前文。"),
+        ("code", "for i in range(3):\n\n    print(i)"),
+        ("paragraph", "后文。"),
+    ]
+
+
+def test_a_table_with_a_header_row_is_a_table_and_pipes_alone_stay_text():
+    table = units("| 模型 | 得分 |\n| --- | --- |\n| A | 70.5 |\n| B | 65 |")[0]
+    assert table.kind == "table" and table.rows == (("模型", "得分"), ("A", "70.5"), ("B", "65"))
+    assert shape("| 不是表格 |") == [("paragraph", "| 不是表格 |")]
+
+
+def test_every_non_blank_line_belongs_to_a_unit():
+    text = "a\n\n  * b\n> c\n# d\n![](https://x.y/z)e  \nf\n\n```\ng"
+    covered = set()
+    for unit in units(text):
+        covered |= set(range(unit.first_line, unit.last_line + 1))
+    assert {n for n, line in enumerate(text.split("\n"), 1) if line.strip()} <= covered
