@@ -4,13 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build check test lint bench clean
+.PHONY: setup serve build check test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+setup: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/python build_site.py serve
@@ -26,6 +28,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/zizmor --offline --quiet .github/workflows/
 	$(BIN)/python -m pytest
 
 clean:

@@ -122,13 +122,13 @@ def search_download(site: Path, query: str = QUERY) -> dict[str, float]:
     """Bytes fetched from opening the search box to the first result, in Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, StaticServer
+    from tests.conftest import CHROMIUM_ARGS, StaticServer, chromium_executable
 
     server = StaticServer(site)
     fetched: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.base)
             page.wait_for_load_state("networkidle")

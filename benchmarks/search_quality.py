@@ -120,7 +120,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, StaticServer, copy_project, run_build
+    from tests.conftest import CHROMIUM_ARGS, StaticServer, chromium_executable, copy_project, run_build
 
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder) / "project")
@@ -130,7 +130,7 @@ def main() -> int:
             return 1
         server = StaticServer(project / "site")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
             figures = measure(browser.new_page(), server.base, project / "site", read_queries())
             browser.close()
         server.close()

@@ -113,7 +113,25 @@ def interview_pages(site: Path) -> list[Path]:
     return sorted(p for p in (site / "interviews").glob("*/index.html"))
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_executable() -> str | None:
+    """The browser the tests drive: $CHROMIUM_PATH, else Debian's chromium, else None for the
+    Chromium Playwright manages itself (`python -m playwright install chromium`)."""
+    chosen = os.environ.get("CHROMIUM_PATH")
+    if chosen:
+        return chosen
+    return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
+
+
+def managed_chromium_exists() -> bool:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return Path(playwright.chromium.executable_path).exists()
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -127,15 +145,17 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright; in CI a missing browser fails instead of skipping."""
-    if not CHROMIUM.exists():
+    """Chromium driven by Playwright (see chromium_executable); in CI a missing browser fails instead of skipping."""
+    executable = chromium_executable()
+    if executable is None and not managed_chromium_exists():
+        message = "no Chromium: set CHROMIUM_PATH, apt-get install chromium, or python -m playwright install chromium"
         if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk")
-        pytest.skip("chromium is not installed")
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

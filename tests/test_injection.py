@@ -27,6 +27,9 @@ PAYLOADS = [
     "<https://evil.example/x>",
     "<!-- 注释 --><b>粗体</b>",
 ]
+# A Markdown link of the export whose target is not http(s) keeps its words and loses its target;
+# such an image is removed (the ledger names it: "image without an http(s) address").
+SHOWN = {PAYLOADS[3]: "点我", PAYLOADS[4]: "", PAYLOADS[12]: "数据"}
 TITLE = (
     "</title><script>window.__pwned=20</script> \"引号' {{ 7*7 }} {% if true %}真{% endif %} ../../etc/passwd \\ / <b>"
 )
@@ -103,7 +106,7 @@ def test_no_payload_runs_and_each_shows_as_text(browser, attacked, path):
         assert heading_text(page) == TITLE.strip()
         assert TITLE.strip() in page.title()
         for n, payload in enumerate(PAYLOADS):
-            assert f"{payload} 正文{n}" in body, payload
+            assert f"{SHOWN.get(payload, payload)} 正文{n}".strip() in body, payload
     if path.startswith("interviews/2024-01-03"):
         assert heading_text(page) == YAML_TITLE
     assert "49" not in text.replace("2024", "")

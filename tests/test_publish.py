@@ -206,18 +206,3 @@ def test_offline_copy_works_from_the_file_system_with_search(browser, tmp_path):
     hits.first.click()
     page.wait_for_url("**/2024-12-21-0451-2.html#*")
     page.close()
-
-
-def workflow_commands() -> list[str]:
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
-    steps = workflow["jobs"]["build"]["steps"]
-    return [step["run"] for step in steps if "run" in step and step["run"].startswith("make ")]
-
-
-def test_workflow_builds_with_the_readme_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = workflow_commands()
-    assert commands == ["make test", "make build"]
-    assert all(re.search(rf"^{re.escape(command)}\b", readme, re.M) for command in commands)
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "make test" in ci
