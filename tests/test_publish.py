@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 import feedparser
 import frontmatter
 import pytest
-import yaml
 
-from .conftest import ROOT, SEEDS, SITE_PATH, StaticServer, broken_links, copy_project, interview_pages, run_build, soup
+from .conftest import SEEDS, SITE_PATH, StaticServer, broken_links, copy_project, interview_pages, run_build, soup
 
 SITE_URL = "https://example.github.io/sam-altman-interviews/"
 
