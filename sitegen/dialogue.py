@@ -13,9 +13,17 @@ BOLD_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*(?P<colon>[：:])?\s*\
 PLAIN_LABEL = re.compile(r"^" + NAME + r"\s*[：:]\s*(?P<rest>.*)$")
 # "**Sam Altman：" with the closing "**" wrapped onto the next line and joined as "**Sam Altman： **text"
 SPLIT_BOLD_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*(?P<colon>[：:])\s+\*{2,}(?P<rest>.*)$")
+# "**李飞飞** ：text": the colon after the bold name
+OUTER_COLON_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*\*{2,}\s*(?P<colon>[：:])\s*(?P<rest>.*)$")
+# "**Q：the whole question in bold**"
+BOLD_QUESTION = re.compile(
+    r"^[\s_]*\*{2,}\s*(?P<name>Q|问|A|答)\s*(?P<colon>[：:])\s*(?P<rest>[^*].*?)\s*\*{2,}[\s_]*$"
+)
 
 HOST_PREFIXES = ("主持人", "主持", "记者", "采访者")
 GUEST_PREFIXES = ("嘉宾",)
+QUESTION_LABELS = ("Q", "问")
+ANSWER_LABELS = ("A", "答")
 AUDIENCE = re.compile(r"^(观众|听众|提问者|现场观众)\s*\d*$")
 GUEST_NAMES = ("Sam Altman", "Altman", "萨姆·奥尔特曼", "奥特曼")
 
@@ -32,7 +40,14 @@ class Labelled:
 
 
 def split_label(markup: str, to_paragraph) -> Labelled | None:
-    for pattern, bold in ((SPLIT_BOLD_LABEL, True), (BOLD_LABEL, True), (PLAIN_LABEL, False)):
+    patterns = (
+        (BOLD_QUESTION, True),
+        (SPLIT_BOLD_LABEL, True),
+        (OUTER_COLON_LABEL, True),
+        (BOLD_LABEL, True),
+        (PLAIN_LABEL, False),
+    )
+    for pattern, bold in patterns:
         match = pattern.match(markup.strip())
         if match:
             has_colon = bold is False or bool(match.groupdict().get("colon"))
@@ -48,6 +63,10 @@ def split_label(markup: str, to_paragraph) -> Labelled | None:
 
 def strip_role(name: str) -> tuple[str, str]:
     """('host', 'Melissa Koide') for '主持人Melissa Koide'; the role is '' when the name carries none."""
+    if name in QUESTION_LABELS:
+        return "host", ""
+    if name in ANSWER_LABELS:
+        return "guest", ""
     for prefix in HOST_PREFIXES:
         if name.startswith(prefix):
             return "host", name[len(prefix) :].strip()
@@ -82,12 +101,16 @@ def resolve_speakers(names: list[str]) -> dict[str, Speaker]:
         if role and person:
             roles.setdefault(person, role)
     named_hosts = sorted(person for person, role in roles.items() if role == "host")
+    unnamed_roles = {strip_role(name)[0] for name in names if not strip_role(name)[1]}
+    others = [name for name in names if not strip_role(name)[0] and name not in roles]
+    # A question-and-answer piece ("Q：" then "**李飞飞** ："): the one person answering is the guest.
+    answering = others[0] if len(others) == 1 and "host" in unnamed_roles | set(roles.values()) else None
     speakers: dict[str, Speaker] = {}
     for name in names:
         role, person = strip_role(name)
         if role == "host" and not person:
             person = named_hosts[0] if len(named_hosts) == 1 else name
-        role = role or roles.get(person, "other")
+        role = role or roles.get(person) or ("guest" if name == answering else "other")
         speakers[name] = Speaker(role=role, label=person or name)
     return speakers
 

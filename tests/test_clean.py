@@ -310,3 +310,20 @@ def test_an_attribution_without_a_link_stays_text():
 )
 def test_only_emphasis_markers_are_removed_from_text(markup, text):
     assert plain_text(markup) == text
+
+
+def test_question_and_answer_labels_of_other_accounts_become_turns():
+    text = (
+        "**Q：为什么演讲题目是这个？**\n\n**李飞飞**\n：我认为，直觉告诉我们。\n\n"
+        "**Q：你的意思是？**\n\n**李飞飞** ：我说的不仅仅是本能。\n\n接着说的一段。"
+    )
+    assert turns(text) == [
+        ("host", "Q", "为什么演讲题目是这个？"),
+        ("guest", "李飞飞", "我认为，直觉告诉我们。"),
+        ("host", "Q", "你的意思是？"),
+        ("guest", "李飞飞", "我说的不仅仅是本能。 / 接着说的一段。"),
+    ]
+
+
+def test_a_bold_name_followed_by_a_colon_once_is_not_a_speaker():
+    assert not turns("**注意** ：本文为节选。\n\n正文。")
