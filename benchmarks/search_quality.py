@@ -90,7 +90,9 @@ def shown(page, query: str) -> set[tuple[str, str]]:
     while more.count():
         more.first.click()
     results = set()
-    for href in page.eval_on_selector_all(".site-search__hit", "links => links.map(a => a.href)"):
+    # Only what a reader can see counts: a hit still hidden behind "show more" is not shown.
+    visible = "links => links.filter(a => a.checkVisibility()).map(a => a.href)"
+    for href in page.eval_on_selector_all(".site-search__hit", visible):
         url = urlparse(href)
         results.add((url.path.rstrip("/").rsplit("/", 1)[-1], unquote(url.fragment)))
     return results

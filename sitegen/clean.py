@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from .dialogue import Labelled, group_turns, split_label
 from .errors import InputError
-from .furniture import DEFAULT_MAX_CHARS, Furniture, FurnitureRule, project_furniture
+from .furniture import Furniture, FurnitureRule, project_furniture
 from .inline import is_links_only, plain_text, to_paragraph
 from .model import (
     Attribution,
@@ -138,19 +138,11 @@ def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_unname
         if first_match(rules, view, ("end",)) or (
             first_match(rules, view, ("start",)) and images_after[index] <= MAX_IMAGES_AFTER_START
         ):
-            while index > 0 and is_closing_line(views[index - 1], rules):
+            # A separator or empty line right before it belongs to the closing boilerplate too.
+            while index > 0 and views[index - 1].kinds & {"rule", "empty"}:
                 index -= 1
             return index
     return len(views)
-
-
-def is_closing_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
-    """A separator, an empty line or a short line a tail rule names by its words, which the closing
-    boilerplate takes with it when it stands right before the closing boilerplate's start."""
-    if view.kinds & {"rule", "empty"}:
-        return True
-    short = view.chars <= DEFAULT_MAX_CHARS["line"]
-    return short and any(matches(rule, view, "tail") for rule in rules if rule.text)
 
 
 # --- what each unit becomes ----------------------------------------------------------------

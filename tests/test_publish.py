@@ -101,6 +101,21 @@ def test_json_feed_matches(built):
     dates = [item["date_published"] for item in feed["items"]]
     assert dates == sorted(dates, reverse=True) and all(d.endswith("+08:00") for d in dates)
     assert all(item["image"].startswith("https://mmbiz.qpic.cn/") for item in feed["items"])
+    # Item by item against the pages: each names its own interview, nothing shared or swapped.
+    pages = {
+        f"{SITE_URL}interviews/{page.parent.name}/": front_matter_of(built, page)
+        for page in interview_pages(built / "site")
+    }
+    assert sorted(item["url"] for item in feed["items"]) == sorted(pages)
+    for item in feed["items"]:
+        meta = pages[item["url"]]
+        assert item["id"] == item["url"]
+        assert (item["title"], item["date_published"], item["summary"]) == (
+            meta["title"],
+            meta["date"],
+            meta["summary"],
+        )
+        assert item["external_url"] == meta["source_url"] and item["image"] == meta["cover_image"]
 
 
 def test_feeds_are_linked_from_every_page_head(built):
@@ -204,4 +219,26 @@ def test_offline_copy_works_from_the_file_system_with_search(browser, tmp_path):
     assert hits.count() == 1
     hits.first.click()
     page.wait_for_url("**/2024-12-21-0451-2.html#*")
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["", "interviews/2024-11-05-0707/", "no/such/page/"])
+def test_a_query_in_the_address_opens_the_search_on_any_page(browser, subpath_server, path):
+    page = browser.new_page()
+    page.goto(subpath_server.base + path + "?q=AGI")
+    page.wait_for_selector('#site-search[data-state=done][data-query="AGI"]')
+    assert page.locator("#site-search-input").input_value() == "AGI"
+    assert page.locator(".site-search__hit:visible").count() > 0
+    page.close()
+
+
+def test_the_404_search_link_opens_the_search(browser, subpath_server):
+    page = browser.new_page()
+    page.goto(subpath_server.base + "no/such/page/")
+    page.locator("article a", has_text="搜索访谈").click()
+    page.wait_for_url("**/?q=")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'site-search-input'")
+    page.keyboard.type("AGI")
+    page.wait_for_selector('#site-search[data-state=done][data-query="AGI"]')
+    assert page.locator(".site-search__hit:visible").count() > 0
     page.close()

@@ -145,8 +145,10 @@ def test_all_problems_of_a_run_are_reported_together(project):
     write_seed(project, "901_b.txt", GOOD.replace("2024-09-19 18:37", "2024-13-45 25:61"))
     write_seed(project, "902_c.txt", b"\xff\xfe")
     result = run_build(project)
+    assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("seeds/")]
     assert [line.split(":")[0] for line in lines] == ["seeds/900_a.txt", "seeds/901_b.txt", "seeds/902_c.txt"]
+    assert result.stderr.strip().endswith("stopped: 3 problem(s); docs/ and site/ were not changed")
 
 
 def wait_for_staging_site(project: Path, process: subprocess.Popen, timeout: float = 60) -> None:

@@ -147,3 +147,18 @@ def test_home_lists_every_interview_newest_first(built):
     home = soup(built / "site" / "index.html")
     dates = [t["datetime"] for t in home.select(".interview-card time")]
     assert len(dates) == 5 and dates == sorted(dates, reverse=True)
+
+
+def test_key_points_are_boxed_with_their_sibling_headings(built):
+    page = soup(page_for(built, SEEDS[0]))
+    boxes = page.select("article .key-points")
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert box.find("h2").get_text(strip=True).startswith("核心观点")
+    # The five points are siblings in the source (### 1、 … ### 5、) and on the page.
+    points = [h.get_text(strip=True) for h in box.find_all("h3")]
+    assert len(points) == 5 and [p[0] for p in points] == ["1", "2", "3", "4", "5"]
+    assert not box.find_all("h4")
+    assert "对话整理" not in box.get_text() and page.find("h2", id="对话整理")
+    toc = [a.get_text(strip=True) for a in page.select("nav.md-nav--secondary .md-nav__item .md-nav__item a")]
+    assert [t[0] for t in toc[:5]] == ["1", "2", "3", "4", "5"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -125,6 +124,32 @@ def test_renamed_topic_keeps_its_slug(tmp_path):
     assert loaded.slug == "agents" and loaded.name == "AI 代理"
 
 
-def test_interview_fields_unchanged_by_topics():
-    item = interview("正文。")
-    assert replace(item, topics=("agents",)).slug == item.slug
+def test_an_interviews_url_does_not_depend_on_its_topics(tmp_path):
+    """The same seed loaded with two different taxonomies: other topics, the same URL and page path."""
+    from pathlib import Path
+
+    from sitegen.build import load_data, load_interview
+
+    root = Path(__file__).parent.parent
+    data = load_data(root / "data")
+    other = tmp_path / "data"
+    other.mkdir()
+    for name in ("editorial.yml", "pages.yml", "redirects.yml", "furniture.yml"):
+        (other / name).write_text((root / "data" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (other / "topics.yml").write_text(
+        "topics:\n  - slug: zzz\n    name: 另一个\n    description: 测试\n    words: [OpenAI]\n", encoding="utf-8"
+    )
+    seed = root / "seeds" / "000_6244441d9e2e7e9c.txt"
+    now = datetime(2026, 1, 1, tzinfo=BEIJING)
+    first = load_interview(seed, data, [], now)
+    second = load_interview(seed, load_data(other), [], now)
+    assert first.topics != second.topics and second.topics == ("zzz",)
+    assert (
+        (first.slug, first.url, first.path)
+        == (second.slug, second.url, second.path)
+        == (
+            "2024-09-19-1837",
+            "interviews/2024-09-19-1837/",
+            "interviews/2024-09-19-1837.md",
+        )
+    )

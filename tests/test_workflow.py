@@ -61,7 +61,7 @@ def test_the_build_step_is_the_readme_command_with_the_pages_address():
         for step in flow["jobs"]["build"]["steps"]
     )
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert re.search(r"^make build\b", readme, re.M) and re.search(r"^make test\b", readme, re.M)
+    assert re.search(r"^\s*make build\b", readme, re.M) and re.search(r"^\s*make test\b", readme, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
