@@ -260,7 +260,14 @@ def _hypothesis_profiles() -> None:
         "ci", derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
     settings.register_profile("dev", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+    # Mutation testing runs the suite once per mutant: fewer, fixed examples.
+    settings.register_profile(
+        "mutation", derandomize=True, max_examples=40, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    if "MUTANT_UNDER_TEST" in os.environ:
+        settings.load_profile("mutation")
+    else:
+        settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 _hypothesis_profiles()

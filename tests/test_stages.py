@@ -1,0 +1,361 @@
+"""In-process tests of the stages that write: the search index, the generated files on disk, the build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen import build, search_index, write
+from sitegen.clean import clean_body
+from sitegen.enrich import enrich
+from sitegen.errors import BuildFailed, InputError, Problems
+from sitegen.model import Line
+from sitegen.parse import BEIJING, parse_article
+
+from .conftest import ROOT, SEEDS, copy_project
+
+SEED_HEADER = """# {title}
+
+文章作者: {author}
+发布时间: {date}
+发布地: 上海
+原文链接: http://mp.weixin.qq.com/s?__biz=AAA&mid={mid}&idx=1&sn=x
+
+封面图链接: https://mmbiz.qpic.cn/c/300
+"""
+
+
+def seed_text(
+    title: str = "标题", date: str = "2024-09-19 18:37", mid: int = 1, author: str = "AI深度研究员", body: str = ""
+) -> str:
+    return SEED_HEADER.format(title=title, date=date, mid=mid, author=author) + (
+        body or "正文第一段，足够长的一段文字。\n"
+    )
+
+
+def interview(body: str, title: str = "标题"):
+    article = parse_article("seeds/x.txt", seed_text(title=title, body=body))
+    return enrich(article, clean_body(article.body, article.seed, article.header.author))
+
+
+# --- write ------------------------------------------------------------------------------
+
+
+def test_atomic_write_creates_folders_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "a" / "b" / "page.md"
+    write.atomic_write(target, "内容".encode())
+    assert target.read_text(encoding="utf-8") == "内容"
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["page.md"]
+
+
+def test_a_failed_atomic_write_keeps_the_old_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "page.md"
+    target.write_text("旧", encoding="utf-8")
+
+    with pytest.raises(TypeError):
+        write.atomic_write(target, object())  # not bytes: the write fails half way
+    assert target.read_text(encoding="utf-8") == "旧"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [(None, []), ("not json", []), ('["a.md", "b/c.md"]', ["a.md", "b/c.md"])]
+)
+def test_the_manifest_is_read_or_taken_as_empty(tmp_path, content, expected):
+    if content is not None:
+        (tmp_path / write.MANIFEST).write_text(content, encoding="utf-8")
+    assert write.read_manifest(tmp_path) == expected
+
+
+def test_empty_parent_folders_go_up_to_the_root_and_no_further(tmp_path):
+    deep = tmp_path / "docs" / "a" / "b"
+    deep.mkdir(parents=True)
+    (tmp_path / "docs" / "keep.md").write_text("x", encoding="utf-8")
+    write.remove_empty_parents(deep / "gone.md", tmp_path / "docs")
+    assert not (tmp_path / "docs" / "a").exists() and (tmp_path / "docs").is_dir()
+    full = tmp_path / "docs" / "c" / "d"
+    full.mkdir(parents=True)
+    (tmp_path / "docs" / "c" / "other.md").write_text("x", encoding="utf-8")
+    write.remove_empty_parents(full / "gone.md", tmp_path / "docs")
+    assert not full.exists() and (tmp_path / "docs" / "c").is_dir()
+
+
+def test_sync_writes_changed_files_only_and_removes_only_what_it_generated(tmp_path):
+    docs = tmp_path / "docs"
+    first = write.sync_generated(docs, {"index.md": "首页", "interviews/a.md": "A", "interviews/b.md": "B"})
+    assert (first.written, first.unchanged, first.removed) == (
+        ["index.md", "interviews/a.md", "interviews/b.md"],
+        0,
+        [],
+    )
+    assert json.loads((docs / write.MANIFEST).read_text(encoding="utf-8")) == [
+        "index.md",
+        "interviews/a.md",
+        "interviews/b.md",
+    ]
+    (docs / "interviews" / "hand.md").write_text("手写", encoding="utf-8")
+    stamp = (docs / "index.md").stat().st_mtime_ns
+    second = write.sync_generated(docs, {"index.md": "首页", "interviews/a.md": "A2"})
+    assert (second.written, second.unchanged, second.removed) == (["interviews/a.md"], 1, ["interviews/b.md"])
+    assert (docs / "index.md").stat().st_mtime_ns == stamp
+    assert (docs / "interviews" / "hand.md").read_text(encoding="utf-8") == "手写"
+    assert not (docs / "interviews" / "b.md").exists()
+    assert json.loads((docs / write.MANIFEST).read_text(encoding="utf-8")) == ["index.md", "interviews/a.md"]
+    os.utime(docs / write.MANIFEST, ns=(1, 1))
+    third = write.sync_generated(docs, {"index.md": "首页", "interviews/a.md": "A2"})
+    assert (third.written, third.unchanged, third.removed) == ([], 2, [])
+    assert (docs / write.MANIFEST).stat().st_mtime_ns == 1
+
+
+def test_sync_removes_folders_it_emptied(tmp_path):
+    docs = tmp_path / "docs"
+    write.sync_generated(docs, {"topics/x/y.md": "Y", "index.md": "i"})
+    write.sync_generated(docs, {"index.md": "i"})
+    assert not (docs / "topics").exists()
+
+
+# --- search index --------------------------------------------------------------------------
+
+
+def test_normalise_folds_full_width_and_case():
+    assert search_index.normalise("ＧＰＴ－４Ｏ Agent") == "gpt-4o agent"
+
+
+def test_tokens_are_characters_pairs_and_latin_words_never_across_runs():
+    counts = search_index.token_counts("智能体 AI智能\n体GPT-4o")
+    assert counts == {
+        "智": 2,
+        "能": 2,
+        "体": 2,
+        "智能": 2,
+        "能体": 1,
+        "ai": 1,
+        "gpt": 1,
+        "4o": 1,
+    }
+
+
+@pytest.mark.parametrize(("token", "value"), [("", 0x811C9DC5), ("a", 0xE40C292C), ("foobar", 0xBF9CF968)])
+def test_fnv1a_matches_the_published_test_vectors(token, value):
+    assert search_index.fnv1a(token) == value
+
+
+def test_postings_are_gaps_and_frequencies():
+    assert search_index.encode_postings([(0, 2), (3, 1), (7, 5)]) == [0, 2, 3, 1, 4, 5]
+    assert search_index.encode_postings([]) == []
+
+
+@pytest.mark.parametrize(
+    ("total", "shards"),
+    [(0, 1), (12_000, 1), (12_001, 2), (48_000, 4), (48_001, 8), (10**12, 4096)],
+)
+def test_shard_count_doubles_until_shards_are_small(total, shards):
+    assert search_index.shard_count(total) == shards
+
+
+def test_sections_are_the_top_each_heading_and_each_turn():
+    made = interview("引言一段。\n\n## 第一节\n\n节里的话。\n\n**主持人：** 问题？\n\nSam Altman：回答。\n\n之后的话。")
+    assert search_index.sections(made) == [
+        ["", "标题", "标题 引言一段。"],
+        ["第一节", "第一节", "第一节 节里的话。"],
+        ["t1", "主持人 · 第一节", "主持人 问题？"],
+        ["t2", "Sam Altman · 第一节", "Sam Altman 回答。 之后的话。"],
+    ]
+
+
+def test_the_index_files_find_every_token_in_its_shard():
+    older = interview("人工智能的未来。", title="旧的")
+    newer = interview("智能体来了。AGI 也来了。", title="新的")
+    files = search_index.build_search_index([newer, older], lambda i: f"interviews/{i.header.title}/")
+    meta = json.loads(files["search/meta.json"])
+    assert meta == {"version": 1, "shards": 1, "docs": 2}
+    doc = json.loads(files["search/docs/0.json"])
+    assert doc["t"] == "新的" and doc["u"] == "interviews/新的/" and doc["d"] == "2024-09-19"
+    shard = json.loads(files["search/shards/0.json"])
+    assert shard["智能"] == [0, 1, 1, 1] and shard["agi"] == [0, 1] and shard["未来"] == [1, 1]
+    assert set(files) == {"search/meta.json", "search/docs/0.json", "search/docs/1.json", "search/shards/0.json"}
+
+
+def test_tokens_are_spread_over_shards_by_their_hash(monkeypatch):
+    monkeypatch.setattr(search_index, "TARGET_SHARD_BYTES", 10)
+    files = search_index.build_search_index([interview("人工智能的未来在于推理模型。")], lambda i: "x/")
+    shards = json.loads(files["search/meta.json"])["shards"]
+    assert shards > 1
+    for number in range(shards):
+        for token in json.loads(files[f"search/shards/{number}.json"]):
+            assert search_index.fnv1a(token) % shards == number
+
+
+def test_the_offline_script_holds_every_file():
+    files = {"search/meta.json": '{"a":1}', "search/docs/0.json": '{"t":"x"}'}
+    script = search_index.offline_script(files)
+    assert script.startswith("window.__SITE_SEARCH__={") and script.endswith("};\n")
+    assert json.loads(script.removeprefix("window.__SITE_SEARCH__=").rstrip(";\n")) == {
+        "meta.json": {"a": 1},
+        "docs/0.json": {"t": "x"},
+    }
+
+
+# --- build -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    return folder
+
+
+def data() -> build.DataFiles:
+    return build.load_data(ROOT / "data")
+
+
+def test_header_warnings_name_their_lines():
+    text = (
+        seed_text(date="2030-01-01 00:00")
+        .replace("发布地: 上海\n", "")
+        .replace("封面图链接: https://mmbiz.qpic.cn/c/300", "封面图链接:")
+    )
+    article = parse_article("seeds/x.txt", text)
+    # A missing line is reported at the header's last line, an empty one at its own line.
+    warnings = build.header_warnings(article, datetime(2029, 12, 29, 23, 59, tzinfo=BEIJING))
+    assert [str(w) for w in warnings] == [
+        "seeds/x.txt:4: 发布时间 2030-01-01 is in the future",
+        "seeds/x.txt:7: header line 发布地: is missing",
+        "seeds/x.txt:7: header line 封面图链接: is empty",
+    ]
+    # Up to two days ahead is no warning.
+    near = build.header_warnings(article, datetime(2030, 1, 1, tzinfo=BEIJING) - build.FUTURE_GRACE)
+    assert [w.reason for w in near] == ["header line 发布地: is missing", "header line 封面图链接: is empty"]
+
+
+def test_load_interviews_collects_every_problem_and_notes(seeds):
+    (seeds / "a.txt").write_text(seed_text(mid=1), encoding="utf-8")
+    (seeds / "b.txt").write_text("", encoding="utf-8")
+    (seeds / "c.txt").write_text(seed_text(date="昨天", mid=3), encoding="utf-8")
+    (seeds / "notes.md").write_text("x", encoding="utf-8")
+    problems = Problems()
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds, data(), problems)
+    assert [str(e) for e in caught.value.errors] == [
+        "seeds/b.txt:1: file is empty",
+        "seeds/c.txt:4: 发布时间 '昨天' is not a date in the form YYYY-MM-DD HH:MM",
+    ]
+    assert problems.notes == ["seeds/notes.md: ignored, not a .txt file"]
+
+
+def test_load_interviews_without_seeds_or_folder_is_an_error(seeds):
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds, data(), Problems())
+    assert str(caught.value.errors[0]) == "seeds/*.txt:0: no seed files found"
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds / "missing", data(), Problems())
+    assert caught.value.errors[0].reason == "seeds folder does not exist"
+
+
+def test_load_interviews_gives_same_minute_articles_their_own_urls(seeds):
+    (seeds / "000_a.txt").write_text(seed_text(mid=1), encoding="utf-8")
+    (seeds / "001_b.txt").write_text(seed_text(mid=2).replace("__biz=AAA", "__biz=BBB"), encoding="utf-8")
+    loaded = build.load_interviews(seeds, data(), Problems())
+    assert [i.slug for i in loaded] == ["2024-09-19-1837", "2024-09-19-1837-" + loaded[1].slug[-6:]]
+    assert loaded[1].slug != loaded[0].slug and len(loaded[1].slug) == len("2024-09-19-1837-") + 6
+
+
+def test_the_summary_line_and_the_ledger_say_what_was_removed():
+    made = interview("**（关注公众号并设为🌟标，获取最新人工智能资讯和产品）**\n\n正文第一段，足够长。\n\n— 完 —")
+    assert build.removal_summary(made) == (
+        "seeds/x.txt: kept 1/1 sentences, 0/0 images; removed follow prompt 1 (26 chars), end mark 1 (3 chars)"
+    )
+    assert build.ledger_lines(made)[1:] == [
+        "  closing boilerplate from line 13",
+        "  lines 9–9: follow prompt: 26 chars, 1 sentences, 0 images",
+        "  lines 13–13: end mark: 3 chars, 1 sentences, 0 images",
+    ]
+
+
+def test_redirects_must_lead_to_pages_and_not_replace_them(tmp_path):
+    project = build.Project(root=tmp_path, seeds_dir=tmp_path / "seeds")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "about.md").write_text("x", encoding="utf-8")
+    redirects = {"old.md": ("interviews/a.md", 3), "older.md": ("about.md", 4)}
+    files = build.DataFiles((), {}, {}, redirects)
+    assert build.redirect_maps(files, {"interviews/a.md": "A"}, project, Problems()) == {
+        "old.md": "interviews/a.md",
+        "older.md": "about.md",
+    }
+    broken = build.DataFiles((), {}, {}, {"old.md": ("interviews/none.md", 5), "interviews/a.md": ("about.md", 6)})
+    with pytest.raises(BuildFailed) as caught:
+        build.redirect_maps(broken, {"interviews/a.md": "A"}, project, Problems())
+    assert [str(e) for e in caught.value.errors] == [
+        "data/redirects.yml:5: redirect target interviews/none/ is not a page",
+        "data/redirects.yml:6: interviews/a/ is a page, it cannot redirect",
+    ]
+
+
+def test_the_build_date_is_pinned_only_when_not_set(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    when = datetime(2024, 9, 19, 18, 37, tzinfo=BEIJING)
+    with build.build_date(when):
+        assert os.environ["SOURCE_DATE_EPOCH"] == str(int(when.timestamp()))
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "5")
+    with build.build_date(when):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "5"
+    assert os.environ["SOURCE_DATE_EPOCH"] == "5"
+
+
+def test_swapping_a_site_keeps_the_times_of_unchanged_files(tmp_path):
+    old, new = tmp_path / "site", tmp_path / "new"
+    for folder, changed in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "same.html").write_text("same", encoding="utf-8")
+        (folder / "changed.html").write_text(changed, encoding="utf-8")
+    os.utime(old / "same.html", ns=(10**9, 10**9))
+    build.swap_directory(new, old)
+    assert (old / "changed.html").read_text(encoding="utf-8") == "new"
+    assert (old / "same.html").stat().st_mtime_ns == 10**9
+    assert (old / "changed.html").stat().st_mtime_ns != 10**9
+    assert not new.exists() and not build.old_copy(old).exists()
+
+
+def test_recovery_clears_staging_and_restores_a_site_caught_mid_swap(tmp_path):
+    (tmp_path / ".staging-abc" / "docs").mkdir(parents=True)
+    site = tmp_path / "site"
+    build.old_copy(site).mkdir()
+    (build.old_copy(site) / "index.html").write_text("good", encoding="utf-8")
+    build.recover_interrupted(tmp_path, (site,))
+    assert not list(tmp_path.glob(".staging-*"))
+    assert (site / "index.html").read_text(encoding="utf-8") == "good" and not build.old_copy(site).exists()
+
+
+def test_a_real_build_in_process_writes_docs_and_site(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    interviews, report = build.build_site(project, Problems())
+    assert [i.slug for i in interviews] == ["2024-09-19-1837"]
+    assert "interviews/2024-09-19-1837.md" in report.written and report.removed == []
+    assert (root / "site" / "interviews" / "2024-09-19-1837" / "index.html").is_file()
+    assert (
+        json.loads((root / "site" / "fidelity.json").read_text(encoding="utf-8"))["seeds"][
+            "seeds/000_6244441d9e2e7e9c.txt"
+        ]["url"]
+        == "interviews/2024-09-19-1837/"
+    )
+    assert not list(root.glob(".staging-*"))
+    shutil.rmtree(root / "seeds")
+    (root / "seeds").mkdir()
+    with pytest.raises(BuildFailed):
+        build.build_site(project, Problems())
+    assert (root / "site" / "interviews" / "2024-09-19-1837" / "index.html").is_file()
+
+
+def test_line_numbers_of_lines_read_are_kept():
+    # Eight header lines; the body starts on line 9.
+    assert [line.number for line in parse_article("seeds/x.txt", seed_text()).body][:2] == [9, 10]
+    assert isinstance(Line(1, "x"), Line) and InputError("a", 1, "b").line == 1
