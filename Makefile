@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve build check test lint bench clean
+.PHONY: setup serve build check test lint bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,10 @@ test: $(STAMP)
 	$(BIN)/zizmor --offline --quiet .github/workflows/
 	$(BIN)/python -m pytest
 
+# Not part of `make test`: mutants of every pipeline stage against its in-process tests (long).
+mutation: $(STAMP)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python benchmarks/mutation_report.py
+
 clean:
-	rm -rf site .staging-* $(VENV)
+	rm -rf site .staging-* mutants $(VENV)

@@ -4,6 +4,7 @@
     python build_site.py [build]     regenerate docs/ from seeds/ and build site/
     python build_site.py serve       the same, then serve with live reload
     python build_site.py check       validate every seed, write nothing
+    python build_site.py predictions list sentences that look ahead, for data/predictions.yml
 
 Exit status 0 only when everything was built (or, for check, every seed is valid).
 """
@@ -21,13 +22,14 @@ from mkdocs.exceptions import MkDocsException
 
 from sitegen.build import Project, build_site, ledger_lines, load_project, removal_summary
 from sitegen.errors import BuildFailed, Problems
+from sitegen.predictions import find_candidates
 
 ROOT = Path(__file__).resolve().parent
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check"))
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check", "predictions"))
     parser.add_argument(
         "--seeds", type=Path, default=ROOT / "seeds", help="folder of exported articles (default: seeds/)"
     )
@@ -52,6 +54,24 @@ def check(project: Project, quiet: bool) -> int:
         for interview in interviews:
             print("\n".join(ledger_lines(interview)))
         print(f"{len(interviews)} seeds are valid")
+    return 0
+
+
+def predictions(project: Project) -> int:
+    """Candidates for data/predictions.yml: `seeds/NAME.txt:LINE: #tN [horizon] sentence`."""
+    problems = Problems()
+    interviews, data = load_project(project, problems)
+    report(problems)
+    confirmed = {(p.seed, p.turn, p.quote) for p in data.predictions}
+    count = 0
+    for interview in sorted(interviews, key=lambda i: i.seed):
+        for found in find_candidates(interview):
+            done = any((Path(found.seed).name, found.turn) == key[:2] and key[2] in found.sentence for key in confirmed)
+            mark = " (confirmed)" if done else ""
+            print(f"{found.seed}:{found.line}: #{found.turn} [{found.horizon}]{mark} {found.sentence}")
+            count += 1
+    confirmed_count = len(data.predictions)
+    print(f"{count} candidate(s) in {len(interviews)} interviews; {confirmed_count} confirmed in data/predictions.yml")
     return 0
 
 
@@ -92,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return check(project, args.quiet)
+        if args.command == "predictions":
+            return predictions(project)
         if args.command == "serve":
             return serve(project, args.dev_addr, args.quiet)
         return build(project, args.quiet, args.offline)

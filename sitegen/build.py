@@ -19,11 +19,13 @@ from .furniture import Furniture, load_furniture
 from .generate import Site, render_site
 from .model import Article, Interview
 from .parse import parse_article
+from .predictions import Prediction, check_predictions, load_predictions, seeds_missing
 from .read import list_seeds, read_seed
 from .topics import Topic, assign_topics, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
+PREDICTIONS_FILE = "predictions.yml"
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,17 @@ class DataFiles:
     page_texts: dict[str, dict]
     redirects: dict[str, tuple[str, int]]
     furniture: Furniture = Furniture()
+    predictions: tuple[Prediction, ...] = ()
 
 
 def load_data(data_dir: Path) -> DataFiles:
     topics = load_topics(data_dir / "topics.yml")
-    editorial = load_editorial(data_dir / "editorial.yml", {t.slug for t in topics})
+    slugs = {t.slug for t in topics}
+    editorial = load_editorial(data_dir / "editorial.yml", slugs)
     redirects = load_redirects(data_dir / "redirects.yml")
     furniture = load_furniture(data_dir / "furniture.yml")
-    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects, furniture)
+    predictions = load_predictions(data_dir / PREDICTIONS_FILE, slugs)
+    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects, furniture, predictions)
 
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
@@ -185,7 +190,12 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
     except InputError as error:
         problems.errors.append(error)
         data = DataFiles((), {}, {}, {})
-    return load_interviews(project.seeds_dir, data, problems), data
+    interviews = load_interviews(project.seeds_dir, data, problems)
+    name = f"data/{PREDICTIONS_FILE}"
+    problems.errors.extend(check_predictions(data.predictions, interviews, name))
+    problems.notes.extend(str(note) for note in seeds_missing(data.predictions, interviews, name))
+    problems.raise_if_any()
+    return interviews, data
 
 
 def site_settings(config) -> Site:
@@ -202,7 +212,9 @@ def site_settings(config) -> Site:
 def prepare(project: Project, config, problems: Problems) -> tuple[list[Interview], dict[str, str], dict[str, str]]:
     """Everything the build writes, in memory: the interviews, the generated files and the redirects."""
     interviews, data = load_project(project, problems)
-    pages = render_site(interviews, data.topics, project.templates_dir, data.page_texts, site_settings(config))
+    pages = render_site(
+        interviews, data.topics, project.templates_dir, data.page_texts, site_settings(config), data.predictions
+    )
     return interviews, pages, redirect_maps(data, pages, project, problems)
 
 

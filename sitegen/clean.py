@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlparse
 
 from .dialogue import Labelled, group_turns, split_label
@@ -235,11 +236,12 @@ def timeline_entry(stamp: str, text: str) -> TimelineEntry:
     return TimelineEntry(stamp=stamp, seconds=seconds, text=plain_text(text))
 
 
-def paragraph_block(markup: str) -> Block | Labelled:
+def paragraph_block(markup: str, line: int) -> Block | Labelled:
     timeline = TIMELINE.match(markup)
     if timeline:
         return Timeline((timeline_entry(timeline["stamp"], timeline["text"]),))
-    return split_label(markup, to_paragraph) or to_paragraph(markup)
+    make = partial(to_paragraph, line=line)
+    return split_label(markup, make) or make(markup)
 
 
 def unit_block(view: View, caption: str) -> Block | Labelled | None:
@@ -257,10 +259,10 @@ def unit_block(view: View, caption: str) -> Block | Labelled | None:
     if not view.text:
         return None
     if unit.kind == "item":
-        return BulletList((to_paragraph(unit.markup),), ordered=unit.ordered)
+        return BulletList((to_paragraph(unit.markup, unit.first_line),), ordered=unit.ordered)
     if unit.kind == "quote":
-        return Quote((to_paragraph(unit.markup),))
-    return paragraph_block(unit.markup)
+        return Quote((to_paragraph(unit.markup, unit.first_line),))
+    return paragraph_block(unit.markup, unit.first_line)
 
 
 def merge_neighbours(blocks: list[tuple[Unit, Block | Labelled]]) -> list[Block | Labelled]:

@@ -49,7 +49,7 @@ def line_of(value: Any, fallback: int = 1) -> int:
     return getattr(value, "line", fallback) or fallback
 
 
-PAGE_KINDS = ("home", "interviews", "topics", "topic", "archive", "year", "people")
+PAGE_KINDS = ("home", "interviews", "topics", "topic", "archive", "year", "people", "predictions")
 
 
 def load_page_texts(path: Path) -> dict[str, dict]:

@@ -9,9 +9,22 @@ from functools import lru_cache
 from pathlib import Path
 
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
-from .indexes import by_year_and_month, hosts, neighbours, newest_first, related_all, topic_chart, topic_entries
+from .indexes import (
+    by_year_and_month,
+    hosts,
+    neighbours,
+    newest_first,
+    prediction_chart,
+    prediction_entries,
+    prediction_groups,
+    prediction_marks,
+    related_all,
+    topic_chart,
+    topic_entries,
+)
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
+from .predictions import Prediction
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
 from .topics import Topic
 
@@ -40,7 +53,21 @@ class Site:
 
     def page_url(self, interview: Interview) -> str:
         """An interview's URL relative to the site root, as MkDocs will write it."""
-        return interview.url if self.directory_urls else interview.path.removesuffix(".md") + ".html"
+        return self.url_of(interview.path)
+
+    def url_of(self, path: str) -> str:
+        """The URL MkDocs writes for a Markdown file, relative to the site root."""
+        stem = path.removesuffix(".md")
+        if not self.directory_urls:
+            return stem + ".html"
+        return stem.removesuffix("index") if stem.endswith("index") else stem + "/"
+
+    def link(self, source: str, target: str) -> str:
+        """A link from the page of one Markdown file to the page of another, for raw HTML."""
+        page, to = self.url_of(source), self.url_of(target)
+        base = page.rstrip("/") if self.directory_urls and page.endswith("/") else posixpath.dirname(page)
+        relative = posixpath.relpath(to or ".", base or ".")
+        return relative + "/" if to.endswith("/") and not relative.endswith("/") else relative
 
 
 def render_site(
@@ -49,6 +76,7 @@ def render_site(
     templates_dir: Path,
     page_texts: dict[str, dict],
     site: Site,
+    predictions: tuple[Prediction, ...] = (),
 ) -> dict[str, str]:
     """``page_texts``: title and description of each kind of index page, from data/pages.yml."""
     env = make_environment(templates_dir)
@@ -59,6 +87,8 @@ def render_site(
     adjacent = neighbours(ordered)
     related = related_all(ordered)
     years = by_year_and_month(ordered)
+    forecasts = prediction_entries(predictions, ordered, topic_by_slug)
+    marks = prediction_marks(forecasts)
     shared = {
         "interviews": ordered,
         "topics": entries,
@@ -66,6 +96,7 @@ def render_site(
         "years": years,
         "hosts": hosts(ordered),
         "total_words": sum(i.word_count for i in ordered),
+        "predictions": forecasts,
     }
     pages: dict[str, str] = {}
     for interview in ordered:
@@ -76,6 +107,8 @@ def render_site(
             "older": older,
             "newer": newer,
             "related": related[interview.slug],
+            "marks": marks.get(interview.slug, {}),
+            "predictions_link": site.link(interview.path, "predictions/index.md"),
         }
         pages[interview.path] = render_interview(env, interview, context)
 
@@ -96,6 +129,14 @@ def render_site(
         fill = {"year": year["year"], "count": year["count"]}
         index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
     index("people/index.md", "people.md.j2", "people")
+    index(
+        "predictions/index.md",
+        "predictions.md.j2",
+        "predictions",
+        groups=prediction_groups(forecasts),
+        chart=prediction_chart(forecasts),
+        fill={"count": len(forecasts)},
+    )
     search_files = build_search_index(ordered, site.page_url)
     pages.update(search_files)
     if site.offline:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import date
 from itertools import groupby
+from pathlib import Path
 
 from .model import Interview
+from .predictions import STATUSES, Prediction, entry_id
 from .topics import Topic, excerpts
 
 RELATED_LIMIT = 3
@@ -100,3 +103,64 @@ def topic_chart(entries: list[dict], interviews: list[Interview]) -> dict:
         for cell in row["cells"]:
             cell["shade"] = round(cell["hits"] / peak, 3)
     return {"months": months, "rows": rows}
+
+
+def prediction_entries(predictions: tuple[Prediction, ...], interviews: list[Interview], topics_by_slug) -> list[dict]:
+    """Confirmed predictions with what the pages show of them, soonest horizon first; an open
+    horizon last."""
+    by_seed = {Path(interview.seed).name: interview for interview in interviews}
+    seen: Counter = Counter()
+    entries = []
+    for prediction in predictions:
+        interview = by_seed.get(prediction.seed)
+        if interview is None:
+            continue
+        anchor = entry_id(prediction, interview)
+        seen[anchor] += 1
+        entries.append(
+            {
+                "prediction": prediction,
+                "id": anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}",
+                "interview": interview,
+                "said": interview.header.published.date(),
+                "horizon_date": prediction.horizon_date,
+                "status_label": STATUSES[prediction.status],
+                "topic": topics_by_slug.get(prediction.topic),
+            }
+        )
+    entries.sort(key=lambda e: (e["horizon_date"] is None, e["horizon_date"] or date.max, e["said"], e["id"]))
+    return entries
+
+
+def prediction_marks(entries: list[dict]) -> dict[str, dict[str, str]]:
+    """Interview slug → turn anchor → the entry a turn's 预测 link leads to (its soonest prediction)."""
+    marks: dict[str, dict[str, str]] = defaultdict(dict)
+    for entry in entries:
+        marks[entry["interview"].slug].setdefault(entry["prediction"].turn, entry["id"])
+    return dict(marks)
+
+
+def prediction_groups(entries: list[dict]) -> list[dict]:
+    """Entries by the year of their horizon; those without one in a group of their own, last."""
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        key = str(entry["horizon_date"].year) if entry["horizon_date"] else ""
+        groups.setdefault(key, []).append(entry)
+    return [{"year": year, "entries": items} for year, items in groups.items()]
+
+
+def prediction_chart(entries: list[dict]) -> dict:
+    """Each prediction as a segment from when it was said to its horizon, as fractions of the chart's
+    width; an open horizon runs to the right edge."""
+    if not entries:
+        return {"years": [], "rows": []}
+    first = min(e["said"] for e in entries).year
+    last = max([e["horizon_date"].year for e in entries if e["horizon_date"]] + [e["said"].year for e in entries]) + 1
+    span = (date(last + 1, 1, 1) - date(first, 1, 1)).days
+
+    def x(day: date) -> float:
+        return round((day - date(first, 1, 1)).days / span, 4)
+
+    years = [{"year": year, "x": x(date(year, 1, 1))} for year in range(first, last + 1)]
+    rows = [{"entry": e, "x0": x(e["said"]), "x1": x(e["horizon_date"]) if e["horizon_date"] else 1.0} for e in entries]
+    return {"years": years, "rows": rows}

@@ -54,6 +54,7 @@ class Paragraph:
     text: str  # what the reader sees, without markup
     strong: bool = False
     spans: tuple[Span, ...] = ()  # set only when the text holds links: the same text, in runs
+    line: int = field(default=0, compare=False)  # where it starts in the seed, for messages to editors
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def hand_written_exclusions() -> list[Path]:
         "topics",
         "archive",
         "people",
+        "predictions",
         "search",
         "feed.xml",
         "feed.json",

@@ -118,6 +118,9 @@ def test_removing_a_seed_removes_its_page_and_keeps_hand_written_files(project):
     assert not (project / "site" / "interviews" / "2024-09-19-1837").exists()
     assert (project / "docs" / "notes.md").read_text(encoding="utf-8") == "# 手写页面\n"
     assert "2024-09-19-1837" not in (project / "site" / "index.html").read_text(encoding="utf-8")
+    # Its predictions leave the tracker, and the build says so.
+    assert "2024-09-19-1837" not in (project / "site" / "predictions" / "index.html").read_text(encoding="utf-8")
+    assert "seed 000_6244441d9e2e7e9c.txt is not in seeds/; its prediction is left out" in result.stderr
 
 
 def test_seeds_option_reads_another_folder(project, tmp_path):
