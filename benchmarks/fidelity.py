@@ -69,6 +69,8 @@ MARKUP = re.compile(r"\*{2,}|_(?=\*)|(?<=\*)_|\\(?=[^\w\s])|^[ \t]*(?:#+|>+|[-+*
 # into the sentence under it.
 BLOCK_BREAK = re.compile(r"\n\s*\n|  \n|\n(?=#)|(?<=\n)(#[^\n]*)\n")
 SENTENCE_END = re.compile(r"(?<=[。！？])")
+# *italic*: a star that opens and one that closes, not inside a word (7*7 stays as it is)
+ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 SPACE = re.compile(r"\s+")
 DEBRIS = ("**", "![", "](http")
 URL_IN_TEXT = re.compile(r"https?://")
@@ -107,7 +109,7 @@ def source_images(lines: list[str]) -> list[str]:
 
 
 def source_sentences(lines: list[str]) -> list[str]:
-    text = IMAGE.sub("", "\n".join(lines))
+    text = ITALIC.sub(r"\1", IMAGE.sub("", "\n".join(lines)))
     text = LINK.sub(r"\1", LINK.sub(r"\1", text))
     sentences = []
     for block in BLOCK_BREAK.split(text):

@@ -193,7 +193,7 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
     interviews = load_interviews(project.seeds_dir, data, problems)
     name = f"data/{PREDICTIONS_FILE}"
     problems.errors.extend(check_predictions(data.predictions, interviews, name))
-    problems.notes.extend(str(note) for note in seeds_missing(data.predictions, interviews, name))
+    problems.notes.extend(seeds_missing(data.predictions, interviews, name))
     problems.raise_if_any()
     return interviews, data
 

@@ -173,14 +173,15 @@ def check_predictions(predictions: tuple[Prediction, ...], interviews: list[Inte
     return errors
 
 
-def seeds_missing(predictions: tuple[Prediction, ...], interviews: list[Interview], name: str) -> list[InputError]:
-    """Predictions of seeds that are not in seeds/ (removed, or not added yet): a warning each."""
+def seeds_missing(predictions: tuple[Prediction, ...], interviews: list[Interview], name: str) -> list[str]:
+    """One note for the predictions of seeds that are not in seeds/ (removed, or not added yet)."""
     present = {Path(interview.seed).name for interview in interviews}
-    return [
-        InputError(name, p.line, f"seed {p.seed} is not in seeds/; its prediction is left out")
-        for p in predictions
-        if p.seed not in present
-    ]
+    absent = [p for p in predictions if p.seed not in present]
+    if not absent:
+        return []
+    seeds = ", ".join(sorted({p.seed for p in absent}))
+    lines = ", ".join(str(p.line) for p in absent)
+    return [f"{name}: {len(absent)} prediction(s) left out, their seeds are not in seeds/: {seeds} (lines {lines})"]
 
 
 def entry_id(prediction: Prediction, interview: Interview) -> str:

@@ -120,7 +120,9 @@ def test_planted_furniture_in_the_middle_removes_that_line_only():
 def test_the_closing_boilerplate_is_not_taken_where_much_text_follows_the_mark():
     text = f"{PROSE}\n\n— 完 —\n\n" + "\n\n".join([PROSE] * 5)
     cleaned = clean(text)
-    assert len(texts(cleaned)) == 7 and cleaned.ledger.closing_line == 0
+    # The mark is only the line it is on: that line goes, the text after it stays.
+    assert texts(cleaned) == [PROSE] * 6 and cleaned.ledger.closing_line == 0
+    assert [(r.rule, r.first_line) for r in cleaned.ledger.removals] == [("end mark", 3)]
 
 
 def test_a_weak_start_is_not_taken_before_a_run_of_slides():

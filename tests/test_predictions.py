@@ -199,9 +199,11 @@ def test_quotes_are_checked_word_for_word_against_their_turn():
         "data/predictions.yml:8: x.txt has no turn #t9",
     ]
     # A seed that is not there (removed, or not added yet) leaves its prediction out, with a warning.
-    assert [str(w) for w in seeds_missing((entry(seed="y.txt", line=9),), [made], "data/predictions.yml")] == [
-        "data/predictions.yml:9: seed y.txt is not in seeds/; its prediction is left out"
+    missing = (entry(seed="y.txt", line=9), entry(seed="y.txt", line=15), entry())
+    assert seeds_missing(missing, [made], "data/predictions.yml") == [
+        "data/predictions.yml: 2 prediction(s) left out, their seeds are not in seeds/: y.txt (lines 9, 15)"
     ]
+    assert seeds_missing((entry(),), [made], "data/predictions.yml") == []
 
 
 def test_a_wrong_quote_stops_the_build_and_changes_nothing(built, tmp_path):
