@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote
 
+import frontmatter
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -213,3 +214,97 @@ def test_show_more_reveals_the_other_sections_of_an_interview(page, site_server)
     group.query_selector(".site-search__more").click()
     assert visible_hits() == total
     assert group.query_selector(".site-search__more") is None
+
+
+CITED = "interviews/2024-10-07-1000/"
+
+
+def expected_citation(built, turn_id: str) -> tuple[str, str]:
+    """The permalink and the citation of a turn, worked out from the built HTML."""
+    html = soup(built / "site" / CITED / "index.html")
+    link = html.find("link", rel="canonical")["href"] + "#" + turn_id
+    turn = html.find(id=turn_id)
+    speaker = turn.select_one(".turn__speaker").get_text(strip=True)
+    text = "".join(
+        p.get_text(strip=True) for p in turn.find_all("p", recursive=False) if "turn__who" not in p.get("class", [])
+    )
+    end = min(i for i, ch in enumerate(text) if ch in "。！？") + 1
+    first = text[:end]
+    quote = first[:-1] + "……" if len(first) < len(text) else first
+    title = frontmatter.load(built / "docs" / "interviews" / "2024-10-07-1000.md")["title"]
+    return link, f"「{quote}」——{speaker}，《{title}》，2024年10月7日，{link}"
+
+
+def test_copy_link_and_cite_put_the_permalink_and_a_citation_on_the_clipboard(browser, site_server, built):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(url(site_server, CITED))
+    link, citation = expected_citation(built, "t6")
+    page.locator("#t6 .turn__copy[data-copy=link]").click()
+    expect(page.locator("#t6 .turn__status")).to_have_text("已复制链接")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    # By keyboard: the cite button is focusable and answers Enter.
+    page.locator("#t6 .turn__copy[data-copy=cite]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#t6 .turn__status")).to_have_text("已复制引用")
+    assert page.evaluate("navigator.clipboard.readText()") == citation
+    status = page.locator("#t6 .turn__status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    context.close()
+
+
+def test_without_the_clipboard_the_text_is_selected_for_copying_by_hand(browser, site_server, built):
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    browser_context = cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    for permission in ({"name": "clipboard-write"}, {"name": "clipboard-write", "allowWithoutSanitization": True}):
+        cdp.send(
+            "Browser.setPermission",
+            {"permission": permission, "setting": "denied", "browserContextId": browser_context},
+        )
+    page.goto(url(site_server, CITED))
+    link, _ = expected_citation(built, "t6")
+    page.locator("#t6 .turn__copy[data-copy=link]").click()
+    field = page.locator("#t6 .turn__copy-field")
+    expect(field).to_be_visible()
+    assert field.input_value() == link
+    assert page.evaluate("[document.activeElement.selectionStart, document.activeElement.selectionEnd]") == [
+        0,
+        len(link),
+    ]
+    expect(page.locator("#t6 .turn__status")).to_contain_text("请按 Ctrl+C")
+    context.close()
+
+
+def test_a_search_result_opens_the_turn_with_the_words_marked_and_they_can_be_cleared(page, site_server):
+    page.goto(url(site_server, ""))
+    page.keyboard.press("/")
+    page.keyboard.type("智能体")
+    page.wait_for_selector('#site-search[data-state=done][data-query="智能体"]')
+    hit = next(h for h in page.locator(".site-search__hit:visible").all() if "#t" in h.get_attribute("href"))
+    href = hit.get_attribute("href")
+    assert "h=%E6%99%BA%E8%83%BD%E4%BD%93" in href and "#" in href
+    hit.click()
+    page.wait_for_load_state("networkidle")
+    anchor = unquote(page.url.split("#", 1)[1])
+    marks = page.locator(f'[id="{anchor}"] mark.search-highlight')
+    assert marks.count() > 0 and {m.inner_text() for m in marks.all()} == {"智能体"}
+    page.locator(".search-highlight__clear").click()
+    assert page.locator("mark.search-highlight").count() == 0
+    assert "h=" not in page.url and page.url.endswith("#" + page.url.split("#", 1)[1])
+    assert page.locator(f'[id="{anchor}"]').inner_text().count("智能体") >= 1
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_turn_reached_by_its_link_is_marked(browser, site_server, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url(site_server, INTERVIEW) + "#t3")
+
+    def background(turn: str) -> str:
+        return page.locator(f"#{turn}").evaluate("el => getComputedStyle(el).backgroundColor")
+
+    assert background("t3") != background("t4") and background("t4") == "rgba(0, 0, 0, 0)"
+    context.close()

@@ -199,8 +199,12 @@
     });
   }
 
+  /* The page of a result, at the section, with the query for the page to highlight (?h=). */
   function link(doc, anchor) {
     var url = new URL(doc.u, base);
+    if (root.dataset.query) {
+      url.searchParams.set("h", root.dataset.query);
+    }
     if (anchor) {
       url.hash = anchor;
     }
