@@ -19,13 +19,15 @@ from .furniture import Furniture, load_furniture
 from .generate import Site, render_site
 from .model import Article, Interview
 from .parse import parse_article
-from .predictions import Prediction, check_predictions, load_predictions, seeds_missing
+from .predictions import Prediction, load_predictions
+from .quotes import EditorQuote, check_quoted, load_quotes, seeds_missing
 from .read import list_seeds, read_seed
 from .topics import Topic, assign_topics, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
+QUOTES_FILE = "quotes.yml"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class DataFiles:
     redirects: dict[str, tuple[str, int]]
     furniture: Furniture = Furniture()
     predictions: tuple[Prediction, ...] = ()
+    quotes: tuple[EditorQuote, ...] = ()
 
 
 def load_data(data_dir: Path) -> DataFiles:
@@ -75,7 +78,9 @@ def load_data(data_dir: Path) -> DataFiles:
     redirects = load_redirects(data_dir / "redirects.yml")
     furniture = load_furniture(data_dir / "furniture.yml")
     predictions = load_predictions(data_dir / PREDICTIONS_FILE, slugs)
-    return DataFiles(topics, editorial, load_page_texts(data_dir / "pages.yml"), redirects, furniture, predictions)
+    quotes = load_quotes(data_dir / QUOTES_FILE)
+    pages = load_page_texts(data_dir / "pages.yml")
+    return DataFiles(topics, editorial, pages, redirects, furniture, predictions, quotes)
 
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
@@ -191,9 +196,9 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
         problems.errors.append(error)
         data = DataFiles((), {}, {}, {})
     interviews = load_interviews(project.seeds_dir, data, problems)
-    name = f"data/{PREDICTIONS_FILE}"
-    problems.errors.extend(check_predictions(data.predictions, interviews, name))
-    problems.notes.extend(seeds_missing(data.predictions, interviews, name))
+    for entries, name in ((data.predictions, f"data/{PREDICTIONS_FILE}"), (data.quotes, f"data/{QUOTES_FILE}")):
+        problems.errors.extend(check_quoted(entries, interviews, name))
+        problems.notes.extend(seeds_missing(entries, interviews, name))
     problems.raise_if_any()
     return interviews, data
 
@@ -213,7 +218,13 @@ def prepare(project: Project, config, problems: Problems) -> tuple[list[Intervie
     """Everything the build writes, in memory: the interviews, the generated files and the redirects."""
     interviews, data = load_project(project, problems)
     pages = render_site(
-        interviews, data.topics, project.templates_dir, data.page_texts, site_settings(config), data.predictions
+        interviews,
+        data.topics,
+        project.templates_dir,
+        data.page_texts,
+        site_settings(config),
+        data.predictions,
+        data.quotes,
     )
     return interviews, pages, redirect_maps(data, pages, project, problems)
 

@@ -49,7 +49,18 @@ def line_of(value: Any, fallback: int = 1) -> int:
     return getattr(value, "line", fallback) or fallback
 
 
-PAGE_KINDS = ("home", "interviews", "topics", "topic", "archive", "year", "people", "predictions")
+PAGE_KINDS = (
+    "home",
+    "interviews",
+    "topics",
+    "topic",
+    "archive",
+    "year",
+    "people",
+    "predictions",
+    "questions",
+    "quotes",
+)
 
 
 def load_page_texts(path: Path) -> dict[str, dict]:

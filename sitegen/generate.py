@@ -12,12 +12,15 @@ from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .indexes import (
     by_year_and_month,
     hosts,
+    key_point_groups,
     neighbours,
     newest_first,
     prediction_chart,
     prediction_entries,
     prediction_groups,
     prediction_marks,
+    question_groups,
+    quote_entries,
     related_all,
     topic_chart,
     topic_entries,
@@ -25,6 +28,7 @@ from .indexes import (
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
 from .predictions import Prediction
+from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
 from .topics import Topic
 
@@ -77,6 +81,7 @@ def render_site(
     page_texts: dict[str, dict],
     site: Site,
     predictions: tuple[Prediction, ...] = (),
+    quotes: tuple[EditorQuote, ...] = (),
 ) -> dict[str, str]:
     """``page_texts``: title and description of each kind of index page, from data/pages.yml."""
     env = make_environment(templates_dir)
@@ -88,6 +93,7 @@ def render_site(
     related = related_all(ordered)
     years = by_year_and_month(ordered)
     forecasts = prediction_entries(predictions, ordered, topic_by_slug)
+    asked = question_groups(ordered)
     marks = prediction_marks(forecasts)
     shared = {
         "interviews": ordered,
@@ -97,6 +103,7 @@ def render_site(
         "hosts": hosts(ordered),
         "total_words": sum(i.word_count for i in ordered),
         "predictions": forecasts,
+        "question_count": sum(len(group["questions"]) for group in asked),
     }
     pages: dict[str, str] = {}
     for interview in ordered:
@@ -129,6 +136,15 @@ def render_site(
         fill = {"year": year["year"], "count": year["count"]}
         index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
     index("people/index.md", "people.md.j2", "people")
+    index(
+        "quotes/index.md",
+        "quotes.md.j2",
+        "quotes",
+        picked=quote_entries(quotes, ordered),
+        key_points=key_point_groups(ordered),
+    )
+    count = shared["question_count"]
+    index("questions/index.md", "questions.md.j2", "questions", question_groups=asked, fill={"count": count})
     index(
         "predictions/index.md",
         "predictions.md.j2",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter, defaultdict
 from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-from .model import Interview
+from .model import Interview, Turn
 from .predictions import STATUSES, Prediction, entry_id
+from .quotes import EditorQuote, key_points_of
 from .topics import Topic, excerpts
 
 RELATED_LIMIT = 3
@@ -164,3 +166,78 @@ def prediction_chart(entries: list[dict]) -> dict:
     years = [{"year": year, "x": x(date(year, 1, 1))} for year in range(first, last + 1)]
     rows = [{"entry": e, "x0": x(e["said"]), "x1": x(e["horizon_date"]) if e["horizon_date"] else 1.0} for e in entries]
     return {"years": years, "rows": rows}
+
+
+QUESTION = re.compile(r"[^。！？!?]*[？?]")
+SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+ASKERS = ("host", "audience")
+
+
+def question_of(turn: Turn) -> str:
+    """What a turn asks: its sentences that end in ？ or ?, else its last sentence."""
+    text = "".join(paragraph.text for paragraph in turn.paragraphs).strip()
+    asked = [q.strip() for q in QUESTION.findall(text) if q.strip(" ？?")]
+    if asked:
+        return "".join(asked)
+    sentences = [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+    return sentences[-1] if sentences else ""
+
+
+def questions_of(interview: Interview) -> list[dict]:
+    """Every question a host or audience member asked, with the guest's turn that answers it."""
+    turns = [block for block in interview.blocks if isinstance(block, Turn)]
+    found = []
+    for index, turn in enumerate(turns):
+        if turn.speaker.role not in ASKERS:
+            continue
+        question = question_of(turn)
+        answer = next((t for t in turns[index + 1 :] if t.speaker.role == "guest"), None)
+        if question and answer:
+            full = " ".join(paragraph.text for paragraph in turn.paragraphs).strip()
+            found.append(
+                {
+                    "asker": turn.speaker.label,
+                    "question": question,
+                    "full": full,
+                    "turn": turn.anchor,
+                    "answer": answer.anchor,
+                }
+            )
+    return found
+
+
+def question_groups(interviews: list[Interview]) -> list[dict]:
+    """Interviews newest first, each with its questions; interviews without turns are left out."""
+    groups = [{"interview": interview, "questions": questions_of(interview)} for interview in interviews]
+    return [group for group in groups if group["questions"]]
+
+
+def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) -> list[dict]:
+    """The editor's quotes of seeds that are there, newest interview first, each with its own anchor."""
+    by_seed = {Path(interview.seed).name: interview for interview in interviews}
+    order = {interview.slug: n for n, interview in enumerate(interviews)}
+    seen: Counter = Counter()
+    entries = []
+    for quote in quotes:
+        interview = by_seed.get(quote.seed)
+        if interview is None:
+            continue
+        turn = next(b for b in interview.blocks if isinstance(b, Turn) and b.anchor == quote.turn)
+        anchor = f"q-{interview.slug}-{quote.turn}"
+        seen[anchor] += 1
+        entries.append(
+            {
+                "quote": quote,
+                "interview": interview,
+                "speaker": turn.speaker.label,
+                "id": anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}",
+            }
+        )
+    entries.sort(key=lambda e: (order[e["interview"].slug], int(e["quote"].turn.lstrip("t") or 0)))
+    return entries
+
+
+def key_point_groups(interviews: list[Interview]) -> list[dict]:
+    """Interviews newest first with the items of their 核心观点 sections; those without, left out."""
+    groups = [{"interview": interview, "points": key_points_of(interview)} for interview in interviews]
+    return [group for group in groups if group["points"]]

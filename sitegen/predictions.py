@@ -146,44 +146,6 @@ def load_predictions(path: Path, topic_slugs: set[str]) -> tuple[Prediction, ...
     return tuple(parse_prediction(entry, name, topic_slugs) for entry in entries)
 
 
-def turn_text(turn: Turn) -> str:
-    return "\n".join(paragraph.text for paragraph in turn.paragraphs)
-
-
-def check_predictions(predictions: tuple[Prediction, ...], interviews: list[Interview], name: str) -> list[InputError]:
-    """Every prediction of a seed that is there names a turn that exists and quotes it word for word.
-    (A prediction of a seed that is not there is left out: see seeds_missing.)"""
-    by_seed = {Path(interview.seed).name: interview for interview in interviews}
-    errors = []
-    for prediction in predictions:
-        interview = by_seed.get(prediction.seed)
-        turn = interview and next(
-            (b for b in interview.blocks if isinstance(b, Turn) and b.anchor == prediction.turn), None
-        )
-        if interview is None:
-            continue
-        if turn is None:
-            errors.append(InputError(name, prediction.line, f"{prediction.seed} has no turn #{prediction.turn}"))
-        elif prediction.quote not in turn_text(turn):
-            errors.append(
-                InputError(
-                    name, prediction.line, f"the quote is not word for word in {prediction.seed}#{prediction.turn}"
-                )
-            )
-    return errors
-
-
-def seeds_missing(predictions: tuple[Prediction, ...], interviews: list[Interview], name: str) -> list[str]:
-    """One note for the predictions of seeds that are not in seeds/ (removed, or not added yet)."""
-    present = {Path(interview.seed).name for interview in interviews}
-    absent = [p for p in predictions if p.seed not in present]
-    if not absent:
-        return []
-    seeds = ", ".join(sorted({p.seed for p in absent}))
-    lines = ", ".join(str(p.line) for p in absent)
-    return [f"{name}: {len(absent)} prediction(s) left out, their seeds are not in seeds/: {seeds} (lines {lines})"]
-
-
 def entry_id(prediction: Prediction, interview: Interview) -> str:
     """A stable anchor on the predictions page: the interview's URL name and the turn."""
     return f"p-{interview.slug}-{prediction.turn}"

@@ -51,6 +51,8 @@ def hand_written_exclusions() -> list[Path]:
         "archive",
         "people",
         "predictions",
+        "questions",
+        "quotes",
         "search",
         "feed.xml",
         "feed.json",

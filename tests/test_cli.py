@@ -120,7 +120,7 @@ def test_removing_a_seed_removes_its_page_and_keeps_hand_written_files(project):
     assert "2024-09-19-1837" not in (project / "site" / "index.html").read_text(encoding="utf-8")
     # Its predictions leave the tracker, and the build says so.
     assert "2024-09-19-1837" not in (project / "site" / "predictions" / "index.html").read_text(encoding="utf-8")
-    assert "note: data/predictions.yml: 2 prediction(s) left out, their seeds are not in seeds/: 000_" in result.stderr
+    assert "note: data/predictions.yml: 2 entries left out, their seeds are not in seeds/: 000_" in result.stderr
 
 
 def test_seeds_option_reads_another_folder(project, tmp_path):

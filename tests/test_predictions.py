@@ -16,12 +16,12 @@ from sitegen.errors import InputError
 from sitegen.parse import parse_article
 from sitegen.predictions import (
     Prediction,
-    check_predictions,
     find_candidates,
     horizon_of,
     load_predictions,
-    seeds_missing,
 )
+from sitegen.quotes import check_quoted as check_predictions
+from sitegen.quotes import seeds_missing
 
 from .conftest import ROOT, copy_built, run_build, soup
 
@@ -201,7 +201,7 @@ def test_quotes_are_checked_word_for_word_against_their_turn():
     # A seed that is not there (removed, or not added yet) leaves its prediction out, with a warning.
     missing = (entry(seed="y.txt", line=9), entry(seed="y.txt", line=15), entry())
     assert seeds_missing(missing, [made], "data/predictions.yml") == [
-        "data/predictions.yml: 2 prediction(s) left out, their seeds are not in seeds/: y.txt (lines 9, 15)"
+        "data/predictions.yml: 2 entries left out, their seeds are not in seeds/: y.txt (lines 9, 15)"
     ]
     assert seeds_missing((entry(),), [made], "data/predictions.yml") == []
 
