@@ -55,16 +55,49 @@ def page_sections(html: str) -> dict[str, str]:
     return {anchor: " ".join(parts) for anchor, parts in units.items()}
 
 
+def query_terms(query: str) -> list[str]:
+    """The query's words; a name split by a space is one term (GPT 4o, o1 preview)."""
+    terms: list[str] = []
+    for word in unicodedata.normalize("NFKC", query).lower().split():
+        last = terms[-1] if terms else ""
+        split_name = (
+            re.search(r"[a-z]$", last)
+            and re.match(r"[0-9]", word)
+            or (re.search(r"[0-9]$", last) and re.fullmatch(r"[a-z]+", word))
+        )
+        if split_name and re.fullmatch(r"[a-z0-9-]+", last) and re.fullmatch(r"[a-z0-9-]+", word):
+            terms[-1] = f"{last}-{word}"
+        else:
+            terms.append(word)
+    return terms
+
+
 def contains(text: str, term: str) -> bool:
-    """The term as a word or phrase: case-blind; spaces may stand where Chinese meets other text."""
+    """The term as a word or phrase: case-blind; spaces may stand where Chinese meets other text; a
+    hyphen or space or nothing where letters meet digits (GPT-4o = GPT4o = GPT 4o, o1-preview = o1
+    preview); a model name may end a product name (ChatGPT-4o), a plain word stands alone (not MAGIC)."""
     term = unicodedata.normalize("NFKC", term).lower()
     text = unicodedata.normalize("NFKC", text).lower()
     pattern = ""
     for i, char in enumerate(term):
-        if i and (re.match(f"[{CJK}]", char) or re.match(f"[{CJK}]", term[i - 1])):
+        previous = term[i - 1] if i else ""
+        following = term[i + 1] if i + 1 < len(term) else ""
+        if char == "-" and re.match("[a-z0-9]", previous) and re.match("[a-z0-9]", following):
+            continue
+        if i and (re.match(f"[{CJK}]", char) or re.match(f"[{CJK}]", previous)):
             pattern += r"\s*"
+        elif i and (
+            char.isalpha()
+            and char.isascii()
+            and previous in "0123456789-"
+            or char.isdigit()
+            and re.match("[a-z-]", previous)
+        ):
+            pattern += r"[-\s]?"
         pattern += re.escape(char)
-    if re.match(r"[a-z0-9]", term):
+    if re.match(r"[a-z]{3,}[-\s]?[0-9]", term):
+        pattern = r"(?<![0-9])" + pattern
+    elif re.match(r"[a-z0-9]", term):
         pattern = r"(?<![a-z0-9])" + pattern
     if re.search(r"[a-z0-9]$", term):
         pattern += r"(?![a-z0-9])"
@@ -75,7 +108,7 @@ def truth(site: Path, query: str) -> set[tuple[str, str]]:
     found = set()
     for page in sorted((site / "interviews").glob("*/index.html")):
         for anchor, text in page_sections(page.read_text(encoding="utf-8")).items():
-            if all(contains(text, term) for term in query.split()):
+            if all(contains(text, term) for term in query_terms(query)):
                 found.add((page.parent.name, anchor))
     return found
 

@@ -153,7 +153,8 @@ def render_site(
         chart=prediction_chart(forecasts),
         fill={"count": len(forecasts)},
     )
-    search_files = build_search_index(ordered, site.page_url)
+    aliases = [[topic.name, *topic.words] for topic in topics]
+    search_files = build_search_index(ordered, site.page_url, aliases)
     pages.update(search_files)
     if site.offline:
         pages[OFFLINE_SCRIPT] = offline_script(search_files)

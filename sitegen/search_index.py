@@ -20,11 +20,16 @@ from .model import Heading, Interview, Turn
 
 INDEX_DIR = "search"
 OFFLINE_SCRIPT = f"{INDEX_DIR}/offline.js"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TARGET_SHARD_BYTES = 12_000
 MAX_SHARDS = 4096
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
+# A Latin word is indexed by its letter and digit groups, so GPT-4o, GPT4o and GPT 4o are the same
+# tokens (gpt, 4, o); a long letter group also by its tails, so a model name (gpt) is found inside a
+# product name (chatgpt). search.js splits a query the same way.
+LATIN_GROUP = re.compile(r"[a-z]+|[0-9]+")
+MIN_TAIL = 3
 
 
 def normalise(text: str) -> str:
@@ -41,7 +46,10 @@ def token_counts(text: str) -> Counter:
     counts.update(map(add, chinese, chinese[1:]))
     for token in [token for token in counts if "\n" in token]:
         del counts[token]  # the separator between runs, and pairs that would span two runs
-    counts.update(LATIN_WORD.findall(CJK_RUN.sub(" ", text)))
+    for group in LATIN_GROUP.findall(CJK_RUN.sub(" ", text)):
+        counts[group] += 1
+        if group.isalpha():
+            counts.update(group[i:] for i in range(1, len(group) - MIN_TAIL + 1))
     return counts
 
 
@@ -92,11 +100,12 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def build_search_index(interviews: list[Interview], url_of) -> dict[str, str]:
+def build_search_index(interviews: list[Interview], url_of, aliases: list[list[str]] = ()) -> dict[str, str]:
     """Files of the index, by path under docs/: meta.json, shards/N.json and docs/N.json.
 
     ``interviews`` come newest first; an interview's number is its position, so ties in
     ranking favour newer interviews. ``url_of`` gives an interview's URL relative to the site root.
+    ``aliases``: groups of names of one topic, offered as "also search" when a query is one of them.
     """
     files: dict[str, str] = {}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -121,7 +130,8 @@ def build_search_index(interviews: list[Interview], url_of) -> dict[str, str]:
         grouped[fnv1a(token) % shards][token] = items
     for shard in range(shards):
         files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(grouped.get(shard, {}))
-    files[f"{INDEX_DIR}/meta.json"] = dumps({"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews)})
+    meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
+    files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
     return files
 
 

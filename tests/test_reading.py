@@ -308,3 +308,35 @@ def test_a_turn_reached_by_its_link_is_marked(browser, site_server, scheme):
 
     assert background("t3") != background("t4") and background("t4") == "rgba(0, 0, 0, 0)"
     context.close()
+
+
+def results_for(page, query: str) -> set[str]:
+    box = page.locator("#site-search-input")
+    box.fill("")
+    box.type(query, delay=10)
+    page.wait_for_selector(f'#site-search[data-state=done][data-query="{query}"]')
+    hrefs = page.eval_on_selector_all(".site-search__hit", "links => links.map(a => a.getAttribute('href'))")
+    return {href.split("?")[0] + "#" + href.partition("#")[2] for href in hrefs}
+
+
+def test_search_forgives_how_model_names_are_written(page, site_server):
+    page.goto(url(site_server, ""))
+    page.keyboard.press("/")
+    spellings = {query: results_for(page, query) for query in ("GPT-4o", "GPT4o", "GPT 4o", "gpt-4O")}
+    assert len({frozenset(found) for found in spellings.values()}) == 1
+    found = spellings["GPT-4o"]
+    # The three sections of seed 001 that name the model: GPT4o twice, and ChatGPT-4o in the intro.
+    assert len(found) == 3 and all("2024-05-16-0930" in href for href in found)
+    assert results_for(page, "o1-preview") == results_for(page, "o1 preview") and results_for(page, "o1 preview")
+
+
+def test_a_topic_word_offers_the_topics_other_names(page, site_server):
+    page.goto(url(site_server, ""))
+    page.keyboard.press("/")
+    results_for(page, "AGI")
+    offered = [b.inner_text() for b in page.locator(".site-search__also").all()]
+    assert "通用人工智能" in offered and "AGI" not in offered
+    page.locator(".site-search__also", has_text="通用人工智能").click()
+    page.wait_for_selector('#site-search[data-state=done][data-query="通用人工智能"]')
+    assert page.locator("#site-search-input").input_value() == "通用人工智能"
+    assert page.locator(".site-search__hit:visible").count() > 0

@@ -137,13 +137,28 @@ def test_tokens_are_characters_pairs_and_latin_words_never_across_runs():
         "能体": 1,
         "ai": 1,
         "gpt": 1,
-        "4o": 1,
+        "4": 1,
+        "o": 1,
     }
 
 
 @pytest.mark.parametrize(("token", "value"), [("", 0x811C9DC5), ("a", 0xE40C292C), ("foobar", 0xBF9CF968)])
 def test_fnv1a_matches_the_published_test_vectors(token, value):
     assert search_index.fnv1a(token) == value
+
+
+def test_model_names_are_letter_and_digit_groups_and_long_words_have_their_tails():
+    same = [search_index.token_counts(text) for text in ("GPT-4o", "GPT4o", "gpt 4o")]
+    assert same[0] == same[1] == same[2] == {"gpt": 1, "4": 1, "o": 1}
+    assert search_index.token_counts("ChatGPT-4o") == {
+        "chatgpt": 1,
+        "hatgpt": 1,
+        "atgpt": 1,
+        "tgpt": 1,
+        "gpt": 1,
+        "4": 1,
+        "o": 1,
+    }
 
 
 def test_postings_are_gaps_and_frequencies():
@@ -174,7 +189,7 @@ def test_the_index_files_find_every_token_in_its_shard():
     newer = interview("智能体来了。AGI 也来了。", title="新的")
     files = search_index.build_search_index([newer, older], lambda i: f"interviews/{i.header.title}/")
     meta = json.loads(files["search/meta.json"])
-    assert meta == {"version": 1, "shards": 1, "docs": 2}
+    assert meta == {"version": 2, "shards": 1, "docs": 2, "aliases": []}
     doc = json.loads(files["search/docs/0.json"])
     assert doc["t"] == "新的" and doc["u"] == "interviews/新的/" and doc["d"] == "2024-09-19"
     shard = json.loads(files["search/shards/0.json"])

@@ -22,6 +22,7 @@
   var input = document.getElementById("site-search-input");
   var metaLine = document.getElementById("site-search-meta");
   var list = document.getElementById("site-search-list");
+  var also = document.getElementById("site-search-also");
   var text = root.dataset;
   var base = new URL(root.dataset.base, window.location.href);
   var cache = {};
@@ -68,8 +69,9 @@
         found.push(chars[i] + chars[i + 1]);
       }
     });
-    (term.replace(CJK_RUN, " ").match(/[a-z0-9]+/g) || []).forEach(function (word) {
-      found.push(word);
+    // Letter and digit groups, as the index has them: gpt-4o, gpt4o and gpt 4o are gpt, 4, o.
+    (term.replace(CJK_RUN, " ").match(/[a-z]+|[0-9]+/g) || []).forEach(function (group) {
+      found.push(group);
     });
     return found;
   }
@@ -84,12 +86,21 @@
     var chars = Array.from(term);
     var source = "";
     chars.forEach(function (char, i) {
-      if (i > 0 && (IS_CJK.test(char) || IS_CJK.test(chars[i - 1]))) {
+      var previous = chars[i - 1];
+      if (char === "-" && /[a-z0-9]/.test(previous || "") && /[a-z0-9]/.test(chars[i + 1] || "")) {
+        return; // a hyphen inside a model name may be a space or nothing: o1-preview, o1 preview
+      }
+      if (i > 0 && (IS_CJK.test(char) || IS_CJK.test(previous))) {
         source += "\\s*";
+      } else if (i > 0 && (/[a-z]/.test(char) && /[0-9-]/.test(previous) || /[0-9]/.test(char) && /[a-z-]/.test(previous))) {
+        source += "[-\\s]?"; // where letters meet digits: GPT-4o, GPT4o, GPT 4o
       }
       source += escapeRegExp(char);
     });
-    if (/^[a-z0-9]/.test(term)) {
+    // A model name may end a product name (ChatGPT-4o for GPT-4o); a plain word stands alone (AGI, not MAGIC).
+    if (/^[a-z]{3,}[-\s]?[0-9]/.test(term)) {
+      source = "(?<![0-9])" + source;
+    } else if (/^[a-z0-9]/.test(term)) {
       source = "(?<![a-z0-9])" + source;
     }
     if (/[a-z0-9]$/.test(term)) {
@@ -98,9 +109,23 @@
     return new RegExp(source, "giu");
   }
 
+  /* Query words; a name split by a space is one term again (GPT 4o, o1 preview). */
+  function words(query) {
+    var found = [];
+    normalise(query).split(/\s+/).filter(Boolean).forEach(function (word) {
+      var last = found[found.length - 1];
+      var joins = last && (/[a-z]$/.test(last) && /^[0-9]/.test(word) || /[0-9]$/.test(last) && /^[a-z]+$/.test(word));
+      if (joins && /^[a-z0-9-]+$/.test(last) && /^[a-z0-9-]+$/.test(word)) {
+        found[found.length - 1] = last + "-" + word;
+      } else {
+        found.push(word);
+      }
+    });
+    return found;
+  }
+
   function parse(query) {
-    return normalise(query)
-      .split(/\s+/)
+    return words(query)
       .filter(function (term) {
         return termTokens(term).length > 0;
       })
@@ -251,13 +276,17 @@
     root.dataset.state = "searching";
     if (!terms.length) {
       list.innerHTML = "";
+      also.innerHTML = "";
       metaLine.textContent = text.prompt;
       root.dataset.state = "done";
       return Promise.resolve();
     }
     metaLine.textContent = text.searching;
     return load("meta.json")
-      .then(function (meta) { return candidates(terms, meta); })
+      .then(function (meta) {
+        alsoSearch(query, meta);
+        return candidates(terms, meta);
+      })
       .then(function (ranked) {
         var queue = ranked.slice(0, DOCS_LIMIT).map(function (pair) { return pair[0]; });
         var results = [];
@@ -295,6 +324,36 @@
         throw error;
       });
   }
+
+  /* The topic's other names, when the query is one of them: AGI → 通用人工智能, 超级智能. */
+  function alsoSearch(query, meta) {
+    also.innerHTML = "";
+    var wanted = normalise(query).trim();
+    var group = (meta.aliases || []).find(function (names) {
+      return names.some(function (name) { return normalise(name) === wanted; });
+    });
+    if (!group) return;
+    var seen = new Set([wanted]);
+    var others = group.filter(function (name) {
+      var key = normalise(name);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (!others.length) return;
+    also.innerHTML = escapeHtml(text.also) + others.map(function (name) {
+      return '<button type="button" class="site-search__also" data-query="' + escapeHtml(name) + '">' +
+        escapeHtml(name) + "</button>";
+    }).join("");
+  }
+
+  also.addEventListener("click", function (event) {
+    var option = event.target.closest(".site-search__also");
+    if (!option) return;
+    input.value = option.dataset.query;
+    input.focus();
+    search(input.value);
+  });
 
   var timer = null;
   input.addEventListener("input", function () {
