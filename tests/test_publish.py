@@ -218,7 +218,7 @@ def test_offline_copy_works_from_the_file_system_with_search(browser, tmp_path):
     hits = page.locator(".site-search__hit")
     assert hits.count() == 1
     hits.first.click()
-    page.wait_for_url("**/2024-12-21-0451-2.html#*")
+    page.wait_for_url("**/2024-12-21-0451-2.html?h=*#*")
     page.close()
 
 
