@@ -20,9 +20,10 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import MkDocsException
 
-from sitegen.build import Project, build_site, ledger_lines, load_project, removal_summary
+from sitegen.build import Project, build_site, ledger_lines, load_project, one_build_at_a_time, removal_summary
 from sitegen.errors import BuildFailed, Problems
 from sitegen.predictions import find_candidates
+from sitegen.progress import show_progress
 
 ROOT = Path(__file__).resolve().parent
 
@@ -77,7 +78,8 @@ def predictions(project: Project) -> int:
 
 def build(project: Project, quiet: bool, offline: bool = False) -> int:
     problems = Problems()
-    interviews, written = build_site(project, problems, offline=offline)
+    with one_build_at_a_time(project.root, say=lambda line: print(line, file=sys.stderr)):
+        interviews, written = build_site(project, problems, offline=offline)
     report(problems)
     if not quiet:
         for interview in sorted(interviews, key=lambda i: i.seed):
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)-7s -  %(message)s")
     project = Project(root=ROOT, seeds_dir=args.seeds.resolve())
+    show_progress(sys.stderr.isatty() and not args.quiet)
     try:
         if args.command == "check":
             return check(project, args.quiet)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+from mkdocs.plugins import BasePlugin
+
 from .clean import clean_body
 from .datafiles import load_page_texts, load_redirects
 from .editorial import Editorial, load_editorial
@@ -20,6 +23,7 @@ from .generate import Site, render_site
 from .model import Article, Interview
 from .parse import parse_article
 from .predictions import Prediction, load_predictions
+from .progress import progress
 from .quotes import EditorQuote, check_quoted, load_quotes, seeds_missing
 from .read import list_seeds, read_seed
 from .topics import Topic, assign_topics, load_topics, topic_hits
@@ -149,7 +153,7 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
     problems.notes.extend(notes)
     interviews: list[Interview] = []
     now = datetime.now().astimezone()
-    for path in paths:
+    for path in progress(paths, stage="seeds read"):
         try:
             interviews.append(load_interview(path, data, problems.warnings, now))
         except InputError as error:
@@ -283,10 +287,42 @@ def mkdocs_build(config, docs_dir: Path, site_dir: Path, redirects: dict[str, st
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
     config.plugins["redirects"].config["redirect_maps"] = redirects
     config.plugins.on_startup(command="build", dirty=False)
+    with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
+        config.plugins["sitegen-progress"] = PageCounter(bar)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+
+LOCK_FILE = ".build.lock"
+
+
+@contextmanager
+def one_build_at_a_time(root: Path, say=print):
+    """Hold the checkout's build lock; a second build waits for the first and says so. The operating
+    system releases the lock when its holder dies, so a killed build never blocks the next one."""
+    lock = FileLock(root / LOCK_FILE)
     try:
-        build(config)
+        lock.acquire(timeout=0)
+    except Timeout:
+        say("waiting for another build of this checkout to finish…")
+        lock.acquire()
+    try:
+        yield
     finally:
-        config.plugins.on_shutdown()
+        lock.release()
+
+
+class PageCounter(BasePlugin):
+    """Counts the pages MkDocs renders, for the progress bar."""
+
+    def __init__(self, bar) -> None:
+        self.bar = bar
+
+    def on_page_content(self, html: str, **kwargs) -> str:
+        self.bar.update()
+        return html
 
 
 def old_copy(target: Path) -> Path:

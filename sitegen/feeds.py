@@ -15,6 +15,8 @@ from .model import Interview
 
 RSS_PATH = "feed.xml"
 JSON_FEED_PATH = "feed.json"
+# Every subscriber's reader fetches the feed on every poll: the newest interviews, not the archive.
+FEED_SIZE = 50
 
 
 def rss_feed(interviews: list[Interview], site: dict[str, str]) -> str:
@@ -27,7 +29,7 @@ def rss_feed(interviews: list[Interview], site: dict[str, str]) -> str:
     feed.generator("sam-altman-interviews")
     if interviews:
         feed.lastBuildDate(interviews[0].header.published)
-    for interview in reversed(interviews):  # feedgen lists the last added entry first
+    for interview in reversed(interviews[:FEED_SIZE]):  # feedgen lists the last added entry first
         entry = feed.add_entry()
         url = urljoin(site["url"], interview.url)
         entry.id(url)
@@ -47,7 +49,7 @@ def rss_feed(interviews: list[Interview], site: dict[str, str]) -> str:
 
 def json_feed(interviews: list[Interview], site: dict[str, str]) -> str:
     items = []
-    for interview in interviews:
+    for interview in interviews[:FEED_SIZE]:
         url = urljoin(site["url"], interview.url)
         item = {
             "id": url,

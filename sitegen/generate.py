@@ -28,6 +28,7 @@ from .indexes import (
 from .model import Interview
 from .pages import make_environment, render_index, render_interview
 from .predictions import Prediction
+from .progress import progress
 from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
 from .topics import Topic
@@ -106,7 +107,7 @@ def render_site(
         "question_count": sum(len(group["questions"]) for group in asked),
     }
     pages: dict[str, str] = {}
-    for interview in ordered:
+    for interview in progress(ordered, stage="pages generated"):
         older, newer = adjacent[interview.slug]
         context = {
             "page_path": interview.path,

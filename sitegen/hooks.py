@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from sitegen.build import Project, generate
+from sitegen.build import Project, generate, one_build_at_a_time
 from sitegen.errors import BuildFailed, Problems
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
@@ -26,8 +26,10 @@ def project_of(config) -> Project:
 
 def on_pre_build(config) -> None:
     problems = Problems()
+    project = project_of(config)
     try:
-        _, report, redirects = generate(project_of(config), config, problems)
+        with one_build_at_a_time(project.root, say=log.info):
+            _, report, redirects = generate(project, config, problems)
         config.plugins["redirects"].config["redirect_maps"] = redirects
     except BuildFailed as failed:
         raise PluginError("bad seeds:\n" + str(failed)) from None

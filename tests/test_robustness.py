@@ -180,6 +180,37 @@ def test_an_interrupted_build_leaves_docs_and_site_as_they_were(project, how):
     assert (project / "site" / "interviews" / "2025-01-01-0800-5" / "index.html").is_file()
 
 
+def test_a_second_build_waits_for_the_first_and_both_succeed(project):
+    write_seed(project, "900_new.txt", GOOD.replace("2024-09-19 18:37", "2025-01-01 08:00").replace("idx=1", "idx=5"))
+    first = subprocess.Popen(
+        [sys.executable, "build_site.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    wait_for_staging_site(project, first)
+    second = run_build(project)
+    _, first_errors = first.communicate(timeout=300)
+    assert first.returncode == 0, first_errors
+    assert second.returncode == 0, second.stderr
+    assert "waiting for another build of this checkout to finish" in second.stderr
+    assert b"Traceback" not in first_errors and "Traceback" not in second.stderr
+    assert (project / "site" / "interviews" / "2025-01-01-0800-5" / "index.html").is_file()
+
+
+def test_a_lock_left_by_a_killed_build_does_not_block(project):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; FileLock(sys.argv[1]).acquire(); time.sleep(60)",
+            str(project / ".build.lock"),
+        ]
+    )
+    time.sleep(1)
+    holder.kill()
+    holder.wait()
+    result = run_build(project)
+    assert result.returncode == 0 and "waiting" not in result.stderr
+
+
 def test_a_site_caught_mid_swap_is_restored(project):
     os.replace(project / "site", project / ".site.old")
     (project / ".staging-dead").mkdir()

@@ -106,3 +106,56 @@ def test_benchmark_runs_at_n20_and_writes_json(tmp_path):
     assert 0 < ours["search_kb_gzip"] < reference["search_kb_gzip"]
     assert ours["rewritten_interview_pages"] == 1
     assert "N=20: ours / reference" in result.stdout
+
+
+def run_on_a_terminal(project: Path, *args: str) -> str:
+    """The command with its output on a pseudo-terminal, as a person at a shell sees it."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    # A terminal has a size (a new pseudo-terminal has 0 columns, and progress bars need room).
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "build_site.py", *args],
+        cwd=project,
+        stdout=follower,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=600) == 0
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def long_build(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("long") / "project", seeds=[])
+    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 100)
+    return project
+
+
+def test_a_long_build_on_a_terminal_shows_progress_per_stage(long_build):
+    output = run_on_a_terminal(long_build)
+    assert "MkDocs rendering" in output and re.search(r"MkDocs rendering.*\d+/\d+", output)
+    assert "built 100 interviews" in output
+
+
+def test_no_progress_in_a_log_or_with_q(long_build):
+    piped = run_build(long_build)
+    assert piped.returncode == 0
+    assert "rendering" not in piped.stderr + piped.stdout and "seeds read" not in piped.stderr
+    assert "rendering" not in run_on_a_terminal(long_build, "-q")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -374,3 +374,25 @@ def test_line_numbers_of_lines_read_are_kept():
     # Eight header lines; the body starts on line 9.
     assert [line.number for line in parse_article("seeds/x.txt", seed_text()).body][:2] == [9, 10]
     assert isinstance(Line(1, "x"), Line) and InputError("a", 1, "b").line == 1
+
+
+def test_feeds_carry_the_newest_fifty_interviews():
+    from dataclasses import replace
+
+    from sitegen.feeds import json_feed, rss_feed
+
+    base = interview("正文第一段，足够长的一段文字。")
+    many = [
+        replace(
+            base, slug=f"s{n:03d}", header=replace(base.header, published=base.header.published + timedelta(days=n))
+        )
+        for n in range(60)
+    ]
+    newest = sorted(many, key=lambda i: i.header.published, reverse=True)
+    site = {"name": "站", "description": "描述", "url": "https://example.github.io/x/"}
+    items = json.loads(json_feed(newest, site))["items"]
+    assert [item["url"] for item in items] == [
+        f"https://example.github.io/x/interviews/s{n:03d}/" for n in range(59, 9, -1)
+    ]
+    rss = rss_feed(newest, site)
+    assert rss.count("<item>") == 50 and "interviews/s059/" in rss and "interviews/s009/" not in rss
