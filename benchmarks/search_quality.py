@@ -119,6 +119,10 @@ def shown(page, query: str) -> set[tuple[str, str]]:
     box.fill("")
     box.type(query, delay=20)
     page.wait_for_selector(f'#site-search[data-state=done][data-query="{query}"]', timeout=20_000)
+    # Past the first 20 interviews: read the others too, as a reader who wants them all would.
+    while page.locator(".site-search__more-docs").count():
+        page.locator(".site-search__more-docs").first.click()
+        page.wait_for_selector(f'#site-search[data-state=done][data-query="{query}"]', timeout=20_000)
     more = page.locator(".site-search__more")
     while more.count():
         more.first.click()

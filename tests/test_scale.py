@@ -159,3 +159,28 @@ def test_no_progress_in_a_log_or_with_q(long_build):
     assert piped.returncode == 0
     assert "rendering" not in piped.stderr + piped.stdout and "seeds read" not in piped.stderr
     assert "rendering" not in run_on_a_terminal(long_build, "-q")
+
+
+def test_search_reaches_every_interview_that_matches_past_the_first_twenty(browser, synthetic_sites):
+    from benchmarks.search_quality import score, shown, truth
+
+    from .conftest import StaticServer
+
+    site = synthetic_sites[50]
+    expected = truth(site, "AGI")
+    assert len({page for page, _ in expected}) > 20
+    server = StaticServer(site)
+    page = browser.new_page()
+    try:
+        page.goto(server.base)
+        page.keyboard.press("/")
+        first = page.locator("#site-search-input")
+        first.type("AGI")
+        page.wait_for_selector('#site-search[data-state=done][data-query="AGI"]')
+        assert page.locator(".md-search-result__item:has(h1)").count() == 20
+        assert page.locator(".site-search__more-docs").count() == 1
+        figures = score(shown(page, "AGI"), expected)
+    finally:
+        page.close()
+        server.close()
+    assert figures["precision"] == figures["recall"] == 1.0, figures

@@ -236,7 +236,7 @@
     return url.href;
   }
 
-  function render(results, terms, pending) {
+  function render(results, terms, pending, unchecked) {
     list.innerHTML = "";
     var sections = 0;
     results.forEach(function (result) {
@@ -261,6 +261,14 @@
       item.innerHTML = html;
       list.appendChild(item);
     });
+    if (unchecked) {
+      // Interviews that hold every word but were not read yet: the reader can reach all of them.
+      var more = document.createElement("li");
+      more.className = "md-search-result__item";
+      more.innerHTML = '<button type="button" class="md-search-result__more site-search__more-docs">' +
+        escapeHtml(text.moreDocs.replace("{n}", unchecked)) + "</button>";
+      list.appendChild(more);
+    }
     if (!results.length) {
       metaLine.textContent = pending ? text.searching : text.none;
     } else {
@@ -288,7 +296,8 @@
         return candidates(terms, meta);
       })
       .then(function (ranked) {
-        var queue = ranked.slice(0, DOCS_LIMIT).map(function (pair) { return pair[0]; });
+        var rest = ranked.map(function (pair) { return pair[0]; });
+        var queue = rest.splice(0, DOCS_LIMIT);
         var results = [];
         function next(size) {
           if (run !== current) {
@@ -296,7 +305,7 @@
           }
           var batch = queue.splice(0, size);
           if (!batch.length) {
-            render(results, terms, false);
+            render(results, terms, false, rest.length);
             root.dataset.state = "done";
             return null;
           }
@@ -316,6 +325,11 @@
             return next(DOCS_BATCH);
           });
         }
+        readMore = function () {
+          queue = rest.splice(0, DOCS_LIMIT);
+          root.dataset.state = "searching";
+          return next(DOCS_BATCH);
+        };
         return next(DOCS_FIRST_BATCH);
       })
       .catch(function (error) {
@@ -355,6 +369,7 @@
     search(input.value);
   });
 
+  var readMore = null;
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
@@ -370,6 +385,10 @@
     }
   });
   list.addEventListener("click", function (event) {
+    if (event.target.closest(".site-search__more-docs") && readMore) {
+      readMore();
+      return;
+    }
     var more = event.target.closest(".site-search__more");
     if (more) {
       more.parentNode.querySelectorAll(".site-search__hit[hidden]").forEach(function (hit) {
