@@ -14,7 +14,7 @@ from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
 from .clean import clean_body
-from .datafiles import load_page_texts, load_redirects
+from .datafiles import load_page_texts, load_pagination, load_redirects
 from .editorial import Editorial, load_editorial
 from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
@@ -73,6 +73,7 @@ class DataFiles:
     furniture: Furniture = Furniture()
     predictions: tuple[Prediction, ...] = ()
     quotes: tuple[EditorQuote, ...] = ()
+    pagination: dict | None = None
 
 
 def load_data(data_dir: Path) -> DataFiles:
@@ -84,7 +85,8 @@ def load_data(data_dir: Path) -> DataFiles:
     predictions = load_predictions(data_dir / PREDICTIONS_FILE, slugs)
     quotes = load_quotes(data_dir / QUOTES_FILE)
     pages = load_page_texts(data_dir / "pages.yml")
-    return DataFiles(topics, editorial, pages, redirects, furniture, predictions, quotes)
+    pagination = load_pagination(data_dir / "pages.yml")
+    return DataFiles(topics, editorial, pages, redirects, furniture, predictions, quotes, pagination)
 
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
@@ -229,6 +231,7 @@ def prepare(project: Project, config, problems: Problems) -> tuple[list[Intervie
         site_settings(config),
         data.predictions,
         data.quotes,
+        data.pagination,
     )
     return interviews, pages, redirect_maps(data, pages, project, problems)
 

@@ -63,6 +63,29 @@ PAGE_KINDS = (
 )
 
 
+PAGED_KINDS = ("interviews", "topic", "year", "questions", "quotes")
+
+
+def load_pagination(path: Path) -> dict:
+    """per_page of each paginated kind, and the title of a later page ({title}, {number})."""
+    data = load_yaml(path, {})
+    name = display_path(path)
+    per_page = {}
+    for kind in PAGED_KINDS:
+        size = data.get(kind, {}).get("per_page") if isinstance(data, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise InputError(
+                name,
+                line_of(data.get(kind, data) if isinstance(data, dict) else data),
+                f"{kind}: per_page must be a whole number of at least 1",
+            )
+        per_page[kind] = size
+    title = data.get("page_title") if isinstance(data, dict) else None
+    if not isinstance(title, str) or "{number}" not in title:
+        raise InputError(name, line_of(data), "page_title must be text with {title} and {number}")
+    return {"per_page": per_page, "page_title": title}
+
+
 def load_page_texts(path: Path) -> dict[str, dict]:
     """Title and description of each kind of generated index page."""
     data = load_yaml(path, {})

@@ -33,6 +33,21 @@ from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
 from .topics import Topic
 
+DEFAULT_PER_PAGE = {"interviews": 50, "topic": 30, "year": 50, "questions": 10, "quotes": 20}
+
+
+def paginate(path: str, items: list, size: int) -> list[dict]:
+    """Pages of a list, newest entries first as given: page 1 at path, page N at <folder>/page/N.md
+    (topics/agents.md → topics/agents/page/2.md, interviews/index.md → interviews/page/2.md)."""
+    chunks = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+    stem = path.removesuffix(".md")
+    folder = stem.removesuffix("/index") if stem.endswith("/index") else stem
+    paths = [path] + [f"{folder}/page/{number}.md" for number in range(2, len(chunks) + 1)]
+    return [
+        {"items": chunk, "number": number, "total": len(chunks), "path": paths[number - 1], "paths": paths}
+        for number, chunk in enumerate(chunks, start=1)
+    ]
+
 
 def relative_link(target: str, page_path: str) -> str:
     """A link from one docs-relative Markdown file to another, as MkDocs resolves it."""
@@ -69,7 +84,12 @@ class Site:
 
     def link(self, source: str, target: str) -> str:
         """A link from the page of one Markdown file to the page of another, for raw HTML."""
-        page, to = self.url_of(source), self.url_of(target)
+        return self.file_link(source, self.url_of(target))
+
+    def file_link(self, source: str, to: str) -> str:
+        """A link from the page of a Markdown file to a site-relative URL, for raw HTML (which MkDocs
+        does not rewrite)."""
+        page = self.url_of(source)
         base = page.rstrip("/") if self.directory_urls and page.endswith("/") else posixpath.dirname(page)
         relative = posixpath.relpath(to or ".", base or ".")
         return relative + "/" if to.endswith("/") and not relative.endswith("/") else relative
@@ -83,10 +103,14 @@ def render_site(
     site: Site,
     predictions: tuple[Prediction, ...] = (),
     quotes: tuple[EditorQuote, ...] = (),
+    pagination: dict | None = None,
 ) -> dict[str, str]:
-    """``page_texts``: title and description of each kind of index page, from data/pages.yml."""
+    """``page_texts``: title and description of each kind of index page, ``pagination``: how many
+    entries a page of each paginated kind holds and the title of its later pages (data/pages.yml)."""
+    pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
     env = make_environment(templates_dir)
     env.filters["rel"] = relative_link
+    env.globals["file_link"] = site.file_link
     ordered = newest_first(interviews)
     entries = topic_entries(topics, ordered)
     topic_by_slug = {entry["topic"].slug: entry["topic"] for entry in entries}
@@ -122,30 +146,34 @@ def render_site(
 
     def index(path: str, template: str, kind: str, **context) -> None:
         meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
+        page = context.get("page")
+        if page and page["number"] > 1:
+            meta["title"] = pagination["page_title"].format(title=meta["title"], number=page["number"])
         pages[path] = render_index(env, template, meta, {**shared, "page_path": path, **context})
 
+    def paged(path: str, template: str, kind: str, items: list, **context) -> None:
+        """An index in pages of data/pages.yml's per_page: the first at path, the others under page/N."""
+        for page in paginate(path, items, pagination["per_page"][kind]):
+            index(page["path"], template, kind, page=page, **context)
+
     index("index.md", "home.md.j2", "home")
-    index("interviews/index.md", "interviews.md.j2", "interviews", fill={"count": len(ordered)})
+    paged("interviews/index.md", "interviews.md.j2", "interviews", ordered, fill={"count": len(ordered)})
     index("topics/index.md", "topics.md.j2", "topics")
     for entry in entries:
         topic = entry["topic"]
         fill = {"name": topic.name, "description": topic.description}
-        index(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry=entry, fill=fill)
+        paged(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry["items"], entry=entry, fill=fill)
     chart = topic_chart(entries, ordered)
     index("archive/index.md", "archive.md.j2", "archive", chart=chart, fill={"count": len(ordered)})
     for year in years:
         fill = {"year": year["year"], "count": year["count"]}
-        index(f"archive/{year['year']}.md", "year.md.j2", "year", year=year, fill=fill)
+        in_year = [i for month in year["months"] for i in month["interviews"]]
+        paged(f"archive/{year['year']}.md", "year.md.j2", "year", in_year, year=year, fill=fill)
     index("people/index.md", "people.md.j2", "people")
-    index(
-        "quotes/index.md",
-        "quotes.md.j2",
-        "quotes",
-        picked=quote_entries(quotes, ordered),
-        key_points=key_point_groups(ordered),
-    )
+    picked = quote_entries(quotes, ordered)
+    paged("quotes/index.md", "quotes.md.j2", "quotes", key_point_groups(ordered), picked=picked)
     count = shared["question_count"]
-    index("questions/index.md", "questions.md.j2", "questions", question_groups=asked, fill={"count": count})
+    paged("questions/index.md", "questions.md.j2", "questions", asked, fill={"count": count})
     index(
         "predictions/index.md",
         "predictions.md.j2",

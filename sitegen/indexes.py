@@ -91,14 +91,22 @@ def hosts(interviews: list[Interview]) -> list[dict]:
     ]
 
 
+# Beyond three years of months the chart counts by year, so it stays a few hundred cells at any size.
+MAX_CHART_MONTHS = 36
+
+
 def topic_chart(entries: list[dict], interviews: list[Interview]) -> dict:
-    """Topics × months with interviews: mentions per cell and a shade from 0 to 1 for the SVG."""
-    months = sorted({i.header.published.strftime("%Y-%m") for i in interviews})
+    """Topics × months (or years, over a long span) with interviews: mentions per cell and a shade
+    from 0 to 1 for the SVG."""
+    period = "%Y-%m"
+    if len({i.header.published.strftime(period) for i in interviews}) > MAX_CHART_MONTHS:
+        period = "%Y"
+    months = sorted({i.header.published.strftime(period) for i in interviews})
     rows = []
     for entry in entries:
         per_month = dict.fromkeys(months, 0)
         for item in entry["items"]:
-            per_month[item["interview"].header.published.strftime("%Y-%m")] += item["hits"]
+            per_month[item["interview"].header.published.strftime(period)] += item["hits"]
         rows.append({"topic": entry["topic"], "cells": [{"month": m, "hits": per_month[m]} for m in months]})
     peak = max((cell["hits"] for row in rows for cell in row["cells"]), default=0) or 1
     for row in rows:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import frontmatter
+import pytest
 
 from .conftest import SEEDS, SITE_PATH, broken_links, copy_project, interview_pages, run_build, site_file, soup
 
@@ -175,3 +176,67 @@ def test_malformed_topics_file_stops_the_build(tmp_path):
         - 1
     )
     assert f"data/topics.yml:{line}: duplicate slug 'agents'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory) -> Path:
+    """The real seeds with tiny pages, so every long index has more than one."""
+    project = copy_project(tmp_path_factory.mktemp("paged") / "project")
+    pages = project / "data" / "pages.yml"
+    text = pages.read_text(encoding="utf-8")
+    for kind, size in (("50", "2"), ("30", "1"), ("10", "1"), ("20", "1")):
+        text = text.replace(f"per_page: {kind}", f"per_page: {size}")
+    pages.write_text(text, encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def listed(page: Path) -> list[str]:
+    """The interview pages an index page lists, by their URL name."""
+    found = (re.search(r"(20\d\d-\d\d-\d\d-\d{4}[^/]*)/$", a["href"]) for a in soup(page).select("article li a"))
+    return [match[1] for match in found if match]
+
+
+def test_the_interview_list_is_split_into_pages_newest_first(paged_site):
+    first = paged_site / "interviews" / "index.html"
+    pages = [first] + [paged_site / "interviews" / "page" / str(n) / "index.html" for n in (2, 3)]
+    assert all(page.is_file() for page in pages) and not (paged_site / "interviews" / "page" / "4").exists()
+    seen = [slug for page in pages for slug in listed(page)]
+    assert [len(listed(page)) for page in pages] == [2, 2, 1]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 5
+    second = soup(pages[1])
+    assert second.title.get_text().startswith("全部访谈（第 2 页）")
+    assert (
+        second.select_one('a[rel="prev"]')["href"] == "../../" and second.select_one('a[rel="next"]')["href"] == "../3/"
+    )
+    assert second.select_one(".paginator [aria-current=page]").get_text() == "2"
+    assert not soup(first).select_one('a[rel="prev"]') and not soup(pages[2]).select_one('a[rel="next"]')
+
+
+def test_topic_year_question_and_quote_pages_are_split_too(paged_site):
+    agents = soup(paged_site / "topics" / "agents" / "index.html")
+    count = int(re.search(r"(\d+) 篇访谈讨论了这个话题", agents.get_text())[1])
+    assert count > 1 and len(agents.select("article .topic-item")) == 1
+    assert (paged_site / "topics" / "agents" / "page" / str(count) / "index.html").is_file()
+    assert (paged_site / "archive" / "2024" / "page" / "2" / "index.html").is_file()
+    assert (paged_site / "questions" / "page" / "4" / "index.html").is_file()
+    quotes_two = soup(paged_site / "quotes" / "index.html")
+    assert quotes_two.select("figure.quote-entry")  # the picked quotes stay on the first page
+    assert broken_links(paged_site, SITE_PATH) == []
+
+
+def test_a_bad_page_size_names_its_line(tmp_path):
+    project = copy_project(tmp_path / "p")
+    pages = project / "data" / "pages.yml"
+    pages.write_text(pages.read_text(encoding="utf-8").replace("per_page: 30", "per_page: 0"), encoding="utf-8")
+    result = run_build(project)
+    # The entry of the kind: the line below its "topic:" key.
+    line = (
+        next(n for n, row in enumerate(pages.read_text(encoding="utf-8").splitlines(), 1) if row.startswith("topic:"))
+        + 1
+    )
+    assert (
+        result.returncode == 1
+        and f"data/pages.yml:{line}: topic: per_page must be a whole number of at least 1" in result.stderr
+    )
