@@ -115,6 +115,12 @@ def topic_chart(entries: list[dict], interviews: list[Interview]) -> dict:
     return {"months": months, "rows": rows}
 
 
+def numbered(anchor: str, seen: Counter) -> str:
+    """The anchor, with -2, -3 … for its second and later use on one page."""
+    seen[anchor] += 1
+    return anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"
+
+
 def prediction_entries(predictions: tuple[Prediction, ...], interviews: list[Interview], topics_by_slug) -> list[dict]:
     """Confirmed predictions with what the pages show of them, soonest horizon first; an open
     horizon last."""
@@ -125,12 +131,10 @@ def prediction_entries(predictions: tuple[Prediction, ...], interviews: list[Int
         interview = by_seed.get(prediction.seed)
         if interview is None:
             continue
-        anchor = entry_id(prediction, interview)
-        seen[anchor] += 1
         entries.append(
             {
                 "prediction": prediction,
-                "id": anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}",
+                "id": numbered(entry_id(prediction, interview), seen),
                 "interview": interview,
                 "said": interview.header.published.date(),
                 "horizon_date": prediction.horizon_date,
@@ -231,16 +235,8 @@ def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) 
         if interview is None:
             continue
         turn = next(b for b in interview.blocks if isinstance(b, Turn) and b.anchor == quote.turn)
-        anchor = f"q-{interview.slug}-{quote.turn}"
-        seen[anchor] += 1
-        entries.append(
-            {
-                "quote": quote,
-                "interview": interview,
-                "speaker": turn.speaker.label,
-                "id": anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}",
-            }
-        )
+        anchor = numbered(f"q-{interview.slug}-{quote.turn}", seen)
+        entries.append({"quote": quote, "interview": interview, "speaker": turn.speaker.label, "id": anchor})
     entries.sort(key=lambda e: (order[e["interview"].slug], int(e["quote"].turn.lstrip("t") or 0)))
     return entries
 

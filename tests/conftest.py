@@ -104,6 +104,27 @@ def copy_built(built_project: Path, target: Path) -> Path:
     return target
 
 
+INLINE_HEADER = """# 标题
+
+文章作者: AI深度研究员
+发布时间: 2024-10-07 10:00
+发布地: 上海
+原文链接: http://mp.weixin.qq.com/s?__biz=A&mid=1&idx=1&sn=x
+
+封面图链接: https://mmbiz.qpic.cn/c/300
+"""
+
+
+def inline_interview(body: str):
+    """An interview made by the real pipeline from a body written inline (the header is fixed)."""
+    from sitegen.clean import clean_body
+    from sitegen.enrich import enrich
+    from sitegen.parse import parse_article
+
+    article = parse_article("seeds/x.txt", INLINE_HEADER + body)
+    return enrich(article, clean_body(article.body, article.seed, article.header.author))
+
+
 def write_seed(project: Path, name: str, data: str | bytes) -> None:
     (project / "seeds" / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 

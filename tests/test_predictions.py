@@ -10,10 +10,7 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from sitegen.clean import clean_body
-from sitegen.enrich import enrich
 from sitegen.errors import InputError
-from sitegen.parse import parse_article
 from sitegen.predictions import (
     Prediction,
     find_candidates,
@@ -23,23 +20,10 @@ from sitegen.predictions import (
 from sitegen.quotes import check_quoted as check_predictions
 from sitegen.quotes import seeds_missing
 
-from .conftest import ROOT, copy_built, run_build, soup
+from .conftest import ROOT, copy_built, inline_interview, run_build, soup
 
-HEADER = """# 标题
-
-文章作者: AI深度研究员
-发布时间: 2024-10-07 10:00
-发布地: 上海
-原文链接: http://mp.weixin.qq.com/s?__biz=A&mid=1&idx=1&sn=x
-
-封面图链接: https://mmbiz.qpic.cn/c/300
-"""
+interview = inline_interview
 TOPICS = {"agi", "agents", "reasoning"}
-
-
-def interview(body: str):
-    article = parse_article("seeds/x.txt", HEADER + body)
-    return enrich(article, clean_body(article.body, article.seed, article.header.author))
 
 
 # --- the candidate finder ----------------------------------------------------------------

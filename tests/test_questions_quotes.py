@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from sitegen.clean import clean_body
-from sitegen.enrich import enrich
 from sitegen.errors import InputError
 from sitegen.indexes import question_of, questions_of
-from sitegen.parse import parse_article
 from sitegen.quotes import key_points_of, load_quotes
 
-from .conftest import ROOT, copy_built, run_build, soup
+from .conftest import ROOT, copy_built, inline_interview, run_build, soup
 
-HEADER = """# 标题
-
-文章作者: AI深度研究员
-发布时间: 2024-10-07 10:00
-发布地: 上海
-原文链接: http://mp.weixin.qq.com/s?__biz=A&mid=1&idx=1&sn=x
-
-封面图链接: https://mmbiz.qpic.cn/c/300
-"""
-
-
-def interview(body: str):
-    article = parse_article("seeds/x.txt", HEADER + body)
-    return enrich(article, clean_body(article.body, article.seed, article.header.author))
+interview = inline_interview
 
 
 # --- questions --------------------------------------------------------------------------
@@ -175,16 +157,3 @@ def test_the_new_pages_have_no_accessibility_violations(browser, site_server, pa
     results = Axe().run(page)
     context.close()
     assert results.violations_count == 0, results.generate_report()
-
-
-def test_the_new_pages_are_in_the_navigation(built):
-    home = soup(Path(built) / "site" / "index.html")
-    assert [a.get_text(strip=True) for a in home.select(".md-tabs__link")] == [
-        "首页",
-        "访谈",
-        "话题",
-        "归档",
-        "问题",
-        "观点",
-        "预测",
-    ]
