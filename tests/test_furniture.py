@@ -203,3 +203,105 @@ def test_an_acknowledged_removal_passes_the_guard(tmp_path):
     assert cleaned.removed == (("greedy", 1),)
     with pytest.raises(InputError):
         clean(text, furniture=greedy(tmp_path), acknowledged=frozenset({("greedy", 3, 4)}))
+
+
+# --- every message of the loader, word for word ---------------------------------------------------
+
+PLACES = "block, caption, credit, end, line, start, tail"
+KINDS = "code, empty, heading, image, item, links, paragraph, quote, rule, table"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n", "1: expected a mapping with guard, generic and accounts"),
+        ("guard: 3\n", "1: guard must be a mapping"),
+        (
+            "guard:\n  max_prose_chars: -1\n",
+            "2: guard: max_prose_chars, max_unnamed_closing_chars and max_lost_sentences are whole numbers, "
+            "min_sentence_share 0 to 1",
+        ),
+        (
+            "guard:\n  min_sentence_share: 2\n",
+            "2: guard: max_prose_chars, max_unnamed_closing_chars and max_lost_sentences are whole numbers, "
+            "min_sentence_share 0 to 1",
+        ),
+        (
+            "guard:\n  max_lost_sentences: true\n",
+            "2: guard: max_prose_chars, max_unnamed_closing_chars and max_lost_sentences are whole numbers, "
+            "min_sentence_share 0 to 1",
+        ),
+        ("x: 1\ngeneric: 3\n", "1: generic must be a list of rules"),
+        ("x: 1\naccounts: [a]\n", "1: accounts must map each 文章作者 to its rules"),
+        ("x: 1\naccounts:\n  新号: 3\n", "3: accounts: 新号 must be a list of rules"),
+        ("generic:\n  - just text\n", "1: a rule must be a mapping with name, where and what it matches"),
+        ("generic:\n  - name: x\n    where: line\n    text: 3\n", "2: text must be a regular expression"),
+        ("generic:\n  - name: x\n    where: line\n    text: ''\n", "2: text must be a regular expression"),
+        ("generic:\n  - name: x\n    where: line\n    url: 3\n", "2: url must be a regular expression"),
+        (
+            "generic:\n  - name: x\n    where: line\n    url: '['\n",
+            "2: url '[' is not a valid regular expression: unterminated character set at position 0",
+        ),
+        ("generic:\n  - name: x\n    where: line\n    zz: 1\n    txt: a\n", "2: rule has unknown key(s): txt, zz"),
+        ("generic:\n  - name: '  '\n    where: line\n    text: a\n", "2: rule needs a name"),
+        ("generic:\n  - name: x\n    where: []\n    text: a\n", f"2: rule 'x': where must be one or more of {PLACES}"),
+        (
+            "generic:\n  - name: x\n    where: [line, nowhere]\n    text: a\n",
+            f"2: rule 'x': where must be one or more of {PLACES}",
+        ),
+        ("generic:\n  - name: x\n    where: line\n    kind: words\n", f"2: rule 'x': kind must be one of {KINDS}"),
+        (
+            "generic:\n  - name: x\n    where: block\n    text: a\n    then: more\n",
+            f"2: rule 'x': then must be one of {KINDS}",
+        ),
+        (
+            "generic:\n  - name: x\n    where: line\n    text: a\n    max_chars: -1\n",
+            "2: rule 'x': max_chars must be a whole number",
+        ),
+        (
+            "generic:\n  - name: x\n    where: line\n    text: a\n    max_chars: true\n",
+            "2: rule 'x': max_chars must be a whole number",
+        ),
+        (
+            "generic:\n  - name: x\n    where: line\n    text: a\n    max_chars: '9'\n",
+            "2: rule 'x': max_chars must be a whole number",
+        ),
+        ("generic:\n  - name: x\n    where: line\n", "2: rule 'x' matches nothing: give it a kind, text or url"),
+        (
+            "generic:\n  - name: x\n    where: block\n    text: a\n",
+            "2: rule 'x': a block rule needs then: the kind of unit that follows",
+        ),
+    ],
+)
+def test_every_loader_message_names_the_file_and_line(tmp_path, text, message):
+    with pytest.raises(InputError) as caught:
+        load_furniture(write_rules(tmp_path, text))
+    assert str(caught.value) == f"data/furniture.yml:{message}"
+
+
+def test_a_rule_reads_back_with_its_defaults_and_limits(tmp_path):
+    text = (
+        "guard:\n  max_prose_chars: 300\n  min_sentence_share: 0.95\n  max_unnamed_closing_chars: 100\n  max_lost_sentences: 2\n"
+        "generic:\n  - name: 贴图\n    where: [tail, line]\n    url: 'qr'\n  - name: 标题列表\n    where: block\n    text: '^往期$'\n"
+        "    then: links\n    max_chars: 12\n"
+        "accounts:\n  新号:\n    - name: 号\n      where: credit\n      kind: heading\n"
+    )
+    furniture = load_furniture(write_rules(tmp_path, text))
+    image, listing = furniture.generic
+    assert (image.name, image.where, image.line, image.kind, image.then, image.text, image.max_chars) == (
+        "贴图",
+        frozenset({"tail", "line"}),
+        7,
+        "",
+        "",
+        None,
+        0,
+    )
+    assert image.url.pattern == "qr" and image.limit("line") == 80 and image.limit("tail") == 0
+    assert (listing.then, listing.max_chars, listing.limit("block")) == ("links", 12, 12)
+    assert (furniture.max_prose_chars, furniture.min_sentence_share) == (300, 0.95)
+    assert (furniture.max_unnamed_closing_chars, furniture.max_lost_sentences) == (100, 2)
+    (own,) = dict(furniture.accounts)["新号"]
+    assert furniture.rules_for(" 新号 ") == (own, image, listing) and own.limit("credit") == 40
+    assert furniture.rules_for("别的号") == (image, listing)
+    assert load_furniture(tmp_path / "missing.yml") == Furniture()

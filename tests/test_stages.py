@@ -12,8 +12,10 @@ import pytest
 
 from sitegen import build, search_index, write
 from sitegen.clean import clean_body
+from sitegen.editorial import Editorial
 from sitegen.enrich import enrich
 from sitegen.errors import BuildFailed, InputError, Problems
+from sitegen.generate import Site
 from sitegen.model import Line
 from sitegen.parse import BEIJING, parse_article
 
@@ -396,3 +398,110 @@ def test_feeds_carry_the_newest_fifty_interviews():
     ]
     rss = rss_feed(newest, site)
     assert rss.count("<item>") == 50 and "interviews/s059/" in rss and "interviews/s009/" not in rss
+
+
+# --- the build, stage by stage, in process ------------------------------------------------------
+
+
+def test_site_settings_come_from_the_mkdocs_configuration(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    online = build.site_settings(build.load_mkdocs_config(project))
+    assert online == Site(
+        "Sam Altman 访谈录",
+        "OpenAI 首席执行官 Sam Altman 访谈、演讲与对话的中文全文整理，附原文与视频链接。",
+        "https://example.github.io/sam-altman-interviews/",
+        True,
+        offline=False,
+    )
+    offline = build.load_mkdocs_config(project, offline=True, site_url="https://fork.example/x")
+    assert offline.use_directory_urls is False and offline.extra["offline"] is True and offline.hooks == {}
+    assert build.site_settings(offline) == Site(
+        online.name, online.description, "https://fork.example/x/", False, offline=True
+    )
+
+
+def test_same_url_and_same_article_are_named_with_the_first_seed(seeds):
+    (seeds / "000_a.txt").write_text(seed_text(mid=1), encoding="utf-8")
+    (seeds / "001_b.txt").write_text(seed_text(mid=1, date="2024-09-20 18:37"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds, data(), Problems())
+    assert [str(e) for e in caught.value.errors] == [
+        "seeds/001_b.txt:1: same article (原文链接 __biz/mid/idx AAA/1/1) as seeds/000_a.txt"
+    ]
+
+
+def test_a_hand_picked_url_that_is_taken_is_refused(tmp_path, seeds):
+    (seeds / "000_a.txt").write_text(seed_text(mid=1), encoding="utf-8")
+    (seeds / "001_b.txt").write_text(seed_text(mid=2, date="2024-09-20 10:00"), encoding="utf-8")
+    files = data()
+    files = build.DataFiles(**{**files.__dict__, "editorial": {"001_b.txt": Editorial(slug="2024-09-19-1837")}})
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds, files, Problems())
+    assert [str(e) for e in caught.value.errors] == [
+        "seeds/001_b.txt:1: same URL interviews/2024-09-19-1837/ as seeds/000_a.txt"
+    ]
+
+
+def test_an_interview_gets_what_the_editor_adds(seeds):
+    path = seeds / "000_a.txt"
+    path.write_text(seed_text(body="人工智能正文。AGI 的话题。AGI 和 AGI 再说一次。\n"), encoding="utf-8")
+    notes = Editorial(
+        host="主持人甲",
+        host_role="记者",
+        event="某大会",
+        title_en="Title",
+        slug="hand-picked",
+        topics_add=("agents",),
+        topics_remove=("agi",),
+    )
+    files = build.DataFiles(**{**data().__dict__, "editorial": {"000_a.txt": notes}})
+    warnings: list = []
+    made = build.load_interview(path, files, warnings, datetime(2024, 9, 20, tzinfo=BEIJING))
+    assert (made.slug, made.host, made.host_role, made.event, made.title_en) == (
+        "hand-picked",
+        "主持人甲",
+        "记者",
+        "某大会",
+        "Title",
+    )
+    assert made.topics == ("agents",) and made.topic_hits["agi"] == 3 and made.seed == "seeds/000_a.txt"
+    assert warnings == []
+
+
+def test_a_broken_data_file_is_reported_with_the_seed_problems(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    (root / "data" / "topics.yml").write_text("topics: [\n", encoding="utf-8")
+    (root / "seeds" / "bad.txt").write_text("", encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build.load_project(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+    assert [str(e).split(": ")[0] for e in caught.value.errors] == ["data/topics.yml:2", "seeds/bad.txt:1"]
+
+
+def test_generate_writes_the_pages_into_the_configured_docs_folder(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    config = build.load_mkdocs_config(project)
+    interviews, report, redirects = build.generate(project, config, Problems())
+    assert [i.slug for i in interviews] == ["2024-09-19-1837"] and redirects == {}
+    assert "interviews/2024-09-19-1837.md" in report.written and (root / "docs" / "index.md").is_file()
+    assert build.generate(project, config, Problems())[1].written == []
+
+
+def test_an_offline_build_writes_site_offline_and_leaves_docs_alone(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    interviews, report = build.build_site(project, Problems(), offline=True)
+    assert (root / "site-offline" / "interviews" / "2024-09-19-1837.html").is_file()
+    assert (root / "site-offline" / "search" / "offline.js").is_file()
+    assert not (root / "site").exists() and not (root / "docs" / "interviews").exists()
+    assert "search/offline.js" in report.written and report.written == sorted(report.written)
+
+
+def test_hand_written_docs_are_copied_and_a_missing_folder_is_made(tmp_path):
+    (tmp_path / "docs" / "assets").mkdir(parents=True)
+    (tmp_path / "docs" / "assets" / "a.css").write_text("x", encoding="utf-8")
+    build.copy_hand_written(tmp_path / "docs", tmp_path / "stage" / "docs")
+    assert (tmp_path / "stage" / "docs" / "assets" / "a.css").read_text(encoding="utf-8") == "x"
+    build.copy_hand_written(tmp_path / "nothing", tmp_path / "other" / "docs")
+    assert (tmp_path / "other" / "docs").is_dir()
