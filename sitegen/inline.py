@@ -14,7 +14,8 @@ from .parse import is_safe_url
 
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 BOLD_STARS = re.compile(r"(?<!\\)\*{2,}")
-ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])")
+# Bounded so a hostile file of stars cannot make the search quadratic.
+ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.{1,300}?)(?<=[^\s\\])\*(?![\w*])")
 # Underscores only count as emphasis beside the asterisks they pair with (" _**text**_"); anywhere
 # else they are text (window.__name, snake_case).
 EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
@@ -34,31 +35,32 @@ def plain_text(markup: str) -> str:
     return "".join(span.text for span in spans_of(markup)).strip()
 
 
-def closing(text: str, start: int, opener: str, closer: str) -> int:
-    """Index of the bracket that closes the one at ``start``, or -1."""
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] == opener:
-            depth += 1
-        elif text[index] == closer:
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+def bracket_pairs(text: str, opener: str, closer: str) -> dict[int, int]:
+    """Each bracket's index → the index of the one that closes it, in one pass (unclosed ones absent)."""
+    open_at: list[int] = []
+    pairs: dict[int, int] = {}
+    for index, char in enumerate(text):
+        if char == opener:
+            open_at.append(index)
+        elif char == closer and open_at:
+            pairs[open_at.pop()] = index
+    return pairs
 
 
-def find_link(markup: str, start: int) -> tuple[int, int, str, str] | None:
-    """The next ``[text](target)`` at or after start: (begin, end, text markup, target)."""
-    while True:
-        begin = markup.find("[", start)
-        if begin < 0:
-            return None
-        end_text = closing(markup, begin, "[", "]")
-        if end_text > 0 and markup.startswith("(", end_text + 1):
-            end_target = closing(markup, end_text + 1, "(", ")")
-            if end_target > 0:
-                return begin, end_target + 1, markup[begin + 1 : end_text], markup[end_text + 2 : end_target].strip()
-        start = begin + 1
+def find_links(markup: str) -> list[tuple[int, int, str, str]]:
+    """Every ``[text](target)`` in order, outermost first: (begin, end, text markup, target)."""
+    if "[" not in markup:
+        return []
+    squares, rounds = bracket_pairs(markup, "[", "]"), bracket_pairs(markup, "(", ")")
+    links, position = [], 0
+    for begin in sorted(squares):
+        end_text = squares[begin]
+        if begin < position or end_text + 1 not in rounds:
+            continue
+        end_target = rounds[end_text + 1]
+        links.append((begin, end_target + 1, markup[begin + 1 : end_text], markup[end_text + 2 : end_target].strip()))
+        position = end_target + 1
+    return links
 
 
 def spans_of(markup: str) -> list[Span]:
@@ -66,8 +68,7 @@ def spans_of(markup: str) -> list[Span]:
     else, or to nothing, leaves its text."""
     spans: list[Span] = []
     position = 0
-    while (link := find_link(markup, position)) is not None:
-        begin, end, text, target = link
+    for begin, end, text, target in find_links(markup):
         spans.append(Span(strip_markup(markup[position:begin])))
         target = target.strip("<>")
         spans.append(Span(strip_markup(plain_text(text)), target if is_safe_url(target) else ""))

@@ -26,11 +26,14 @@ HARD_BREAK = re.compile(r"( {2,}|\\)$")
 HYPHEN_WRAP = re.compile(r"[A-Za-z0-9]-$")
 WORD_START = re.compile(r"^[A-Za-z0-9]")
 OPEN_LINK_TARGET = re.compile(r"\]\([^)\s]*$")
+LINK_TAIL = 2000  # a link's target is never longer: the wrap checks read no further back
 # An image wrapped in a link, possibly with link text after it: [![alt](src)text](href)
 # An address may hold one level of parentheses: (javascript:alert(1)) is one target.
-TARGET = r"(?:[^()\s]|\([^()\s]*\))*"
-LINKED_IMAGE = re.compile(rf"\[!\[(?P<alt>[^\]]*)\]\((?P<url>{TARGET})\)(?P<inner>[^\]]*)\]\((?P<link>{TARGET})\)")
-IMAGE = re.compile(rf"!\[(?P<alt>[^\]]*)\]\((?P<url>{TARGET})\)")
+# Lengths are bounded so that a hostile file of brackets cannot make the search quadratic.
+TARGET = r"(?:[^()\s]|\([^()\s]{0,200}\)){0,2000}"
+ALT = r"[^\]]{0,500}"
+LINKED_IMAGE = re.compile(rf"\[!\[(?P<alt>{ALT})\]\((?P<url>{TARGET})\)(?P<inner>{ALT})\]\((?P<link>{TARGET})\)")
+IMAGE = re.compile(rf"!\[(?P<alt>{ALT})\]\((?P<url>{TARGET})\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +55,14 @@ class Unit:
 def join_wrapped(parts: list[str]) -> str:
     """Undo the export's hard wrap: a break stands for a space, except after a hyphen inside a word
     and inside a link's target, which the export wraps without a space."""
-    text = parts[0].strip()
+    pieces = [parts[0].strip()]
+    tail = pieces[0][-LINK_TAIL:]  # what the checks read: the end of the text so far
     for part in parts[1:]:
         part = part.strip()
-        glued = HYPHEN_WRAP.search(text) and WORD_START.match(part)
-        text += part if glued or OPEN_LINK_TARGET.search(text) else " " + part
-    return text
+        glued = HYPHEN_WRAP.search(tail) and WORD_START.match(part)
+        pieces.append(part if glued or OPEN_LINK_TARGET.search(tail) else " " + part)
+        tail = (tail + pieces[-1])[-LINK_TAIL:]
+    return "".join(pieces)
 
 
 def is_blank(text: str) -> bool:
