@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -505,3 +506,50 @@ def test_hand_written_docs_are_copied_and_a_missing_folder_is_made(tmp_path):
     assert (tmp_path / "stage" / "docs" / "assets" / "a.css").read_text(encoding="utf-8") == "x"
     build.copy_hand_written(tmp_path / "nothing", tmp_path / "other" / "docs")
     assert (tmp_path / "other" / "docs").is_dir()
+
+
+def test_the_data_files_are_read_from_the_data_folder(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    (folder / "redirects.yml").write_text("redirects:\n  old/: interviews/2024-09-19-1837/\n", encoding="utf-8")
+    pages = folder / "pages.yml"
+    pages.write_text(pages.read_text(encoding="utf-8").replace("per_page: 30", "per_page: 7"), encoding="utf-8")
+    files = build.load_data(folder)
+    assert files.editorial["000_6244441d9e2e7e9c.txt"].host == "Mike Sievert"
+    assert files.redirects == {"old.md": ("interviews/2024-09-19-1837.md", 2)}
+    assert {account for account, _ in files.furniture.accounts} >= {"AI深度研究员", "量子位"}
+    assert files.pagination["per_page"]["topic"] == 7 and "{number}" in files.pagination["page_title"]
+    assert len(files.predictions) == 13 and len(files.quotes) == 16 and files.page_texts["home"]["title"] == "首页"
+    assert [t.slug for t in files.topics][:2] == ["agents", "reasoning"]
+
+
+def test_a_missing_seeds_folder_is_named_in_the_message(tmp_path):
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(tmp_path / "nowhere", data(), Problems())
+    assert [str(e) for e in caught.value.errors] == [f"{tmp_path / 'nowhere'}:0: seeds folder does not exist"]
+
+
+def test_progress_names_each_stage_and_counts_its_work(tmp_path, capsys, monkeypatch):
+    from sitegen import progress
+
+    monkeypatch.setattr(progress, "SHOW_AFTER_SECONDS", 0)
+    progress.show_progress(True)
+    try:
+        root = copy_project(tmp_path / "p", seeds=SEEDS[:2])
+        build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+    finally:
+        progress.show_progress(False)
+    shown = capsys.readouterr().err
+    pages = sum(1 for _ in (root / "docs").rglob("*.md"))
+    # Each bar names its stage and the size of its work (it is cleared at the end, so not all counts show).
+    assert re.search(r"seeds read: .*\b\d+/2 ", shown)
+    assert "pages generated" in shown
+    assert re.search(rf"MkDocs rendering: .*\b\d+/{pages} ", shown)
+
+
+def test_mkdocs_builds_with_the_redirects_it_is_given(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    (root / "data" / "redirects.yml").write_text("redirects:\n  old/: interviews/2024-09-19-1837/\n", encoding="utf-8")
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+    forward = (root / "site" / "old" / "index.html").read_text(encoding="utf-8")
+    assert "interviews/2024-09-19-1837/" in forward
