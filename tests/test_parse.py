@@ -79,3 +79,48 @@ def test_non_http_links_are_refused(url, key, line):
     text = text or HEADER.replace("https://mmbiz.qpic.cn/cover/300", url)
     error = error_of(text)
     assert (error.line, error.reason) == (line, f"{key} must be an http(s) URL, found {url!r}")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("#   \n", "seeds/x.txt:1: title line has no text after '#'"),
+        ("标题在这里\n", "seeds/x.txt:1: first line must be the title as '# TITLE', found '标题在这里'"),
+        ("# ？！\n", "seeds/x.txt:1: title has no letters or digits"),
+        (
+            HEADER.replace("发布地: 上海", "发布地: 上海\n文章作者: 又一个"),
+            "seeds/x.txt:6: header line 文章作者 appears twice",
+        ),
+        (
+            HEADER.replace("原文链接: http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", "原文链接:"),
+            "seeds/x.txt:6: 原文链接 is empty",
+        ),
+        (
+            HEADER.replace("# 对话Sam Altman：测试标题", "# " + "长" * 50).replace("# " + "长" * 50, "长" * 50),
+            f"seeds/x.txt:1: first line must be the title as '# TITLE', found '{'长' * 40}'",
+        ),
+    ],
+)
+def test_every_header_message_word_for_word(text, message):
+    assert str(error_of(text)) == message
+
+
+def test_the_title_keeps_its_words_and_folds_its_spaces():
+    assert (
+        parse_article("seeds/x.txt", HEADER.replace("测试标题", " 测试   标题 ")).header.title
+        == "对话Sam Altman： 测试 标题"
+    )
+
+
+def test_header_values_are_trimmed_and_the_body_starts_after_the_cover_line():
+    text = HEADER.replace("文章作者: AI深度研究员", "文章作者：  AI深度研究员  ")
+    article = parse_article("seeds/x.txt", text)
+    assert article.header.author == "AI深度研究员"
+    assert dict(article.header_lines) == {
+        "end": 8,
+        "author": 3,
+        "published": 4,
+        "location": 5,
+        "source_url": 6,
+        "cover_image": 8,
+    }

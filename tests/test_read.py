@@ -59,3 +59,40 @@ def test_list_seeds_skips_other_files_and_outside_symlinks_with_notes(tmp_path):
     assert [p.name for p in paths] == ["a.txt", "b.txt"]
     assert "seeds/notes.md: ignored, not a .txt file" in notes
     assert any(n.startswith("seeds/link.txt: ignored, symlink") for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"# a\n\xff\n", "seeds/x.txt:2: not UTF-8 text (byte 0xff at offset 4); re-export it as UTF-8"),
+        (b"# a\nb\n\x00c", "seeds/x.txt:3: NUL byte in text; the file is binary or corrupt"),
+        (
+            ("# a\n" + "长" * (MAX_LINE_CHARS + 1)).encode(),
+            f"seeds/x.txt:2: line is {MAX_LINE_CHARS + 1:,} characters long, more than {MAX_LINE_CHARS:,}",
+        ),
+        (b" \n\n", "seeds/x.txt:1: file is empty"),
+    ],
+)
+def test_every_read_message_word_for_word(data, message):
+    with pytest.raises(InputError) as caught:
+        decode_seed("seeds/x.txt", data)
+    assert str(caught.value) == message
+
+
+def test_the_limits_are_inclusive():
+    assert decode_seed("seeds/x.txt", ("# a\n" + "长" * MAX_LINE_CHARS).encode()).endswith("长")
+    biggest = (b"# a\n" + (b"x" * 999 + b"\n") * (MAX_SEED_BYTES // 1000 + 1))[:MAX_SEED_BYTES]
+    assert len(decode_seed("seeds/x.txt", biggest)) == MAX_SEED_BYTES
+    with pytest.raises(InputError) as caught:
+        decode_seed("seeds/x.txt", biggest + b"x")
+    assert (
+        str(caught.value)
+        == f"seeds/x.txt:1: file is {MAX_SEED_BYTES + 1:,} bytes, more than the {MAX_SEED_BYTES:,} a seed may have"
+    )
+
+
+def test_seeds_are_listed_by_name_and_hidden_files_are_passed_over(tmp_path):
+    for name in ("b.txt", "a.txt", ".hidden.txt", "c.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    seeds, notes = list_seeds(tmp_path)
+    assert [p.name for p in seeds] == ["a.txt", "b.txt", "c.txt"] and notes == []

@@ -553,3 +553,10 @@ def test_mkdocs_builds_with_the_redirects_it_is_given(tmp_path):
     build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
     forward = (root / "site" / "old" / "index.html").read_text(encoding="utf-8")
     assert "interviews/2024-09-19-1837/" in forward
+
+
+def test_the_manifest_lists_pages_sorted_one_a_line_in_utf8(tmp_path):
+    write.sync_generated(tmp_path / "docs", {"话题/b.md": "B", "a.md": "A"})
+    assert (tmp_path / "docs" / write.MANIFEST).read_bytes() == '[\n"a.md",\n"话题/b.md"\n]\n'.encode()
+    assert write.read_manifest(tmp_path / "docs") == ["a.md", "话题/b.md"]
+    assert (tmp_path / "docs" / "话题" / "b.md").read_bytes() == b"B"
