@@ -153,3 +153,63 @@ def test_an_interviews_url_does_not_depend_on_its_topics(tmp_path):
             "interviews/2024-09-19-1837.md",
         )
     )
+
+
+T = "  - slug: agi\n    name: 通用人工智能\n    description: 描述\n    words: [AGI]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n", "1: expected a mapping with a list under 'topics'"),
+        ("topics: 3\n", "1: expected a mapping with a list under 'topics'"),
+        ("topics:\n  - just text\n", "1: each topic must be a mapping with slug, name, description and words"),
+        ("topics:\n  - name: x\n    description: d\n    words: [a]\n", "2: topic has no slug"),
+        (
+            "topics:\n  - slug: Bad Slug\n    name: x\n    description: d\n    words: [a]\n",
+            "2: slug 'Bad Slug' must be lowercase ASCII letters, digits and hyphens",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: x\n    description: d\n    words: []\n",
+            "2: topic 'a' needs a non-empty list of words",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: x\n    description: d\n    words: [' ']\n",
+            "2: topic 'a' needs a non-empty list of words",
+        ),
+        ("topics:\n  - slug: a\n    name: ' '\n    description: d\n    words: [a]\n", "2: topic 'a' has no name"),
+        ("topics:\n  - slug: a\n    name: x\n    words: [a]\n", "2: topic 'a' has no description"),
+        (
+            "topics:\n  - slug: a\n    name: x\n    description: d\n    words: [a]\n    threshold: 0\n",
+            "2: topic 'a': threshold must be a whole number of at least 1",
+        ),
+        ("topics:\n" + T + T, "6: duplicate slug 'agi' (first on line 2)"),
+    ],
+)
+def test_every_taxonomy_message_word_for_word(tmp_path, text, message):
+    path = tmp_path / "data" / "topics.yml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_topics(path)
+    assert str(caught.value) == f"data/topics.yml:{message}"
+
+
+def test_a_topic_reads_back_trimmed_with_its_thresholds(tmp_path):
+    path = tmp_path / "topics.yml"
+    path.write_text(
+        "threshold: 2\ntopics:\n  - slug: a\n    name: ' 甲 '\n    description: ' 乙 '\n    words: [' x ', 推理]\n"
+        "  - slug: b\n    name: 丙\n    description: 丁\n    words: [y]\n    threshold: 1\n",
+        encoding="utf-8",
+    )
+    first, second = load_topics(path)
+    assert (first.name, first.description, first.words, first.threshold) == ("甲", "乙", ("x", "推理"), 2)
+    assert second.threshold == 1
+    assert load_topics(tmp_path / "missing.yml") == ()
+    assert first.mentions("X 与 x，推理") == 3  # Latin words are case-blind
+
+
+def test_the_longest_word_is_tried_first_and_latin_words_stand_alone():
+    topic_ = topic("t", "推理", "推理模型", "o1")
+    assert topic_.pattern.pattern.startswith("推理模型|")
+    assert topic_.mentions("推理模型里的推理，o1 和 co1 与 o10") == 3
