@@ -560,3 +560,36 @@ def test_the_manifest_lists_pages_sorted_one_a_line_in_utf8(tmp_path):
     assert (tmp_path / "docs" / write.MANIFEST).read_bytes() == '[\n"a.md",\n"话题/b.md"\n]\n'.encode()
     assert write.read_manifest(tmp_path / "docs") == ["a.md", "话题/b.md"]
     assert (tmp_path / "docs" / "话题" / "b.md").read_bytes() == b"B"
+
+
+def test_index_files_are_compact_utf8_json_with_sorted_keys():
+    files = search_index.build_search_index(
+        [interview("正文。\n\n| 甲 | 乙 |\n| --- | --- |\n| 一 | 二 |", title="题")], lambda i: "u/"
+    )
+    assert files["search/docs/0.json"] == '{"d":"2024-09-19","s":[["","题","题 正文。 甲 乙 一 二"]],"t":"题","u":"u/"}'
+    assert files["search/meta.json"] == '{"aliases":[],"docs":1,"shards":1,"version":2}'
+    assert json.loads(files["search/shards/0.json"])["正文"] == [0, 1]
+
+
+def test_latin_words_count_every_time_they_occur():
+    assert search_index.token_counts("GPT GPT gpt 中文 gpt")["gpt"] == 4
+
+
+def test_enrichment_counts_words_and_reading_time_and_keeps_the_cleaned_facts():
+    from sitegen.enrich import article_identity, reading_minutes
+
+    assert [reading_minutes(0, 0), reading_minutes(400, 0), reading_minutes(401, 0), reading_minutes(400, 200)] == [
+        1,
+        1,
+        2,
+        2,
+    ]
+    made = interview(
+        "##### 某某 发自 凹非寺\n\n这是一段足够长的开场白，用来做摘要的一段文字。Hello world again.\n\n视频来源：https://youtu.be/abc"
+    )
+    # 21 Chinese characters and 3 Latin words in the article; the byline is not the article.
+    assert made.word_count == 21 + 3
+    assert made.reading_minutes == 1 and made.credits == ("某某 发自 凹非寺",)
+    assert made.video_url == "https://youtu.be/abc" and made.summary.startswith("这是一段足够长的开场白")
+    assert article_identity("http://mp.weixin.qq.com/s?__biz=B&mid=2&idx=3&sn=x") == "B/2/3"
+    assert article_identity("https://example.com/a") == "https://example.com/a"
