@@ -65,17 +65,21 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     return elapsed, usage.ru_maxrss / 1024
 
 
-def make_project(folder: Path, count: int) -> Path:
-    project = folder / "project"
-    project.mkdir(parents=True)
+def copy_sources(project: Path) -> None:
+    """The project's code, templates, data and hand-written assets, without seeds or anything generated."""
+    project.mkdir(parents=True, exist_ok=True)
     for name in SOURCES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, project / name)
-    (project / "docs").mkdir()
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+
+
+def make_project(folder: Path, count: int) -> Path:
+    project = folder / "project"
+    copy_sources(project)
     write_synthetic_seeds(ROOT / "seeds", project / "seeds", count)
     return project
 

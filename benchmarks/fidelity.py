@@ -31,7 +31,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("mkdocs.yml", "build_site.py", "templates", "data", "sitegen")
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_build import copy_sources  # noqa: E402
 
 # Where an export's article ends, as a reader would see it: the accounts' end marks and the start
 # of the AI深度研究员 closing lines (attribution, related articles, engagement prompt).
@@ -178,13 +180,7 @@ def check_page(seed: Path, page: Path, ledger: dict) -> Figures:
 
 
 def build(seeds: list[Path], project: Path) -> subprocess.CompletedProcess:
-    for name in SOURCES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, project / name)
-    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    copy_sources(project)
     (project / "seeds").mkdir()
     for seed in seeds:
         shutil.copy2(seed, project / "seeds" / seed.name)
