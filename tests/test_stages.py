@@ -593,3 +593,10 @@ def test_enrichment_counts_words_and_reading_time_and_keeps_the_cleaned_facts():
     assert made.video_url == "https://youtu.be/abc" and made.summary.startswith("这是一段足够长的开场白")
     assert article_identity("http://mp.weixin.qq.com/s?__biz=B&mid=2&idx=3&sn=x") == "B/2/3"
     assert article_identity("https://example.com/a") == "https://example.com/a"
+
+
+def test_removing_every_generated_page_keeps_the_docs_folder(tmp_path):
+    docs = tmp_path / "docs"
+    write.sync_generated(docs, {"a/b.md": "B"})
+    write.sync_generated(docs, {})
+    assert docs.is_dir() and not (docs / "a").exists()

@@ -213,3 +213,29 @@ def test_the_longest_word_is_tried_first_and_latin_words_stand_alone():
     topic_ = topic("t", "推理", "推理模型", "o1")
     assert topic_.pattern.pattern.startswith("推理模型|")
     assert topic_.mentions("推理模型里的推理，o1 和 co1 与 o10") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A short sentence: from the sentence before to its own end, nothing cut.
+        ("前一句。我们谈到智能体的未来。后一句。", "智能体", ("我们谈到", "智能体", "的未来。")),
+        # At the very start and the very end of the text: no marks, no lost characters.
+        ("智能体来了", "智能体", ("", "智能体", "来了")),
+        ("谈到了智能体", "智能体", ("谈到了", "智能体", "")),
+        # A sentence longer than the limit is narrowed to the clause, with … where it was cut.
+        ("很" * 40 + "，我们谈到智能体的未来，" + "长" * 40 + "。", "智能体", ("…我们谈到", "智能体", "的未来…")),
+        # Exactly at the limit the whole sentence stays.
+        ("甲" * 30 + "，智能体，" + "乙" * 34 + "。", "智能体", ("甲" * 30 + "，", "智能体", "，" + "乙" * 34 + "。")),
+    ],
+)
+def test_excerpt_bounds_word_for_word(text, word, expected):
+    start = text.index(word)
+    excerpt = excerpt_at("a", text, start, start + len(word))
+    assert (excerpt.before, excerpt.match, excerpt.after) == expected
+
+
+def test_the_default_threshold_is_three_mentions(tmp_path):
+    path = tmp_path / "topics.yml"
+    path.write_text("topics:\n  - slug: a\n    name: 甲\n    description: 乙\n    words: [x]\n", encoding="utf-8")
+    assert load_topics(path)[0].threshold == 3
