@@ -358,15 +358,11 @@ def make_ledger(views: list[View], removed: dict[int, str], article: range, ackn
     """``article``: the units between the opening furniture and the closing boilerplate."""
     closing = article.stop
     removals = removals_of(views, removed)
+    accepted = [r for r in removals if (r.rule, r.first_line, r.last_line) in acknowledged]
     lost = sum(
         views[i].sentences
         for i in article
-        if i in removed
-        and not any(
-            (r.rule, r.first_line, r.last_line) in acknowledged
-            and r.first_line <= views[i].unit.first_line <= r.last_line
-            for r in removals
-        )
+        if i in removed and not any(r.first_line <= views[i].unit.first_line <= r.last_line for r in accepted)
     )
     total = sum(views[i].sentences for i in article)
     images = [i for i in range(closing) if "image" in views[i].kinds]
@@ -397,7 +393,8 @@ def clean_body(
     removed = body_removals(views, rules, credits, closing) | tail_removals(views, rules, closing)
     kept = [i for i in range(len(views)) if i not in removed and i not in credits and i < closing]
     caption_of = captions(views, rules, kept)
-    caption_units = {kept[kept.index(i) + 1] for i in caption_of}
+    position = {index: n for n, index in enumerate(kept)}
+    caption_units = {kept[position[i] + 1] for i in caption_of}
     blocks = [(views[i].unit, unit_block(views[i], caption_of.get(i, ""))) for i in kept if i not in caption_units]
     grouped = group_turns(merge_neighbours([(unit, block) for unit, block in blocks if block is not None]))
     attributions = [read_attribution(views[i], seed) for i in range(closing, len(views)) if i not in removed]
