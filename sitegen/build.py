@@ -14,7 +14,7 @@ from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
 from .clean import clean_body
-from .datafiles import load_page_texts, load_pagination, load_redirects
+from .datafiles import load_pages, load_redirects
 from .editorial import Editorial, load_editorial
 from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
@@ -84,8 +84,7 @@ def load_data(data_dir: Path) -> DataFiles:
     furniture = load_furniture(data_dir / "furniture.yml")
     predictions = load_predictions(data_dir / PREDICTIONS_FILE, slugs)
     quotes = load_quotes(data_dir / QUOTES_FILE)
-    pages = load_page_texts(data_dir / "pages.yml")
-    pagination = load_pagination(data_dir / "pages.yml")
+    pages, pagination = load_pages(data_dir / "pages.yml")
     return DataFiles(topics, editorial, pages, redirects, furniture, predictions, quotes, pagination)
 
 

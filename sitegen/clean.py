@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from .dialogue import Labelled, group_turns, split_label
 from .errors import InputError
 from .furniture import Furniture, FurnitureRule, project_furniture
-from .inline import is_links_only, plain_text, to_paragraph
+from .inline import is_links_only, plain_text, spans_of, to_paragraph
 from .model import (
     Attribution,
     Block,
@@ -81,16 +81,18 @@ def sentences_of(text: str) -> list[str]:
 def view_of(unit: Unit) -> View:
     if unit.kind in ("image", "rule"):
         return View(unit, plain_text(unit.markup), frozenset({unit.kind}), 0, 0)
+    spans = []
     if unit.kind == "table":
         text = " ".join(" ".join(row) for row in unit.rows)
     elif unit.kind == "code":
         text = unit.markup
     else:
-        text = plain_text(unit.markup)
+        spans = spans_of(unit.markup)  # read once: the words and whether they are all links
+        text = "".join(span.text for span in spans)
     kinds = {unit.kind}
     if not text:
         kinds.add("empty")
-    elif unit.kind in ("paragraph", "item", "heading") and is_links_only(unit.markup):
+    elif unit.kind in ("paragraph", "item", "heading") and is_links_only(spans):
         kinds.add("links")
     return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)))
 

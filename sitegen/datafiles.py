@@ -66,10 +66,15 @@ PAGE_KINDS = (
 PAGED_KINDS = ("interviews", "topic", "year", "questions", "quotes")
 
 
-def load_pagination(path: Path) -> dict:
-    """per_page of each paginated kind, and the title of a later page ({title}, {number})."""
+def load_pages(path: Path) -> tuple[dict[str, dict], dict]:
+    """data/pages.yml, read once: the index pages' texts, and how long indexes are paginated."""
     data = load_yaml(path, {})
     name = display_path(path)
+    return page_texts(data, name), pagination(data, name)
+
+
+def pagination(data, name: str) -> dict:
+    """per_page of each paginated kind, and the title of a later page ({title}, {number})."""
     per_page = {}
     for kind in PAGED_KINDS:
         size = data.get(kind, {}).get("per_page") if isinstance(data, dict) else None
@@ -86,10 +91,8 @@ def load_pagination(path: Path) -> dict:
     return {"per_page": per_page, "page_title": title}
 
 
-def load_page_texts(path: Path) -> dict[str, dict]:
+def page_texts(data, name: str) -> dict[str, dict]:
     """Title and description of each kind of generated index page."""
-    data = load_yaml(path, {})
-    name = display_path(path)
     for kind in PAGE_KINDS:
         entry = data.get(kind) if isinstance(data, dict) else None
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("title", "description")):

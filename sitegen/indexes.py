@@ -7,11 +7,10 @@ import re
 from collections import Counter, defaultdict
 from datetime import date
 from itertools import groupby
-from pathlib import Path
 
 from .model import Interview, Turn
 from .predictions import STATUSES, Prediction, entry_id
-from .quotes import EditorQuote, key_points_of
+from .quotes import EditorQuote, key_points_of, turn_of, with_interviews
 from .topics import Topic, excerpts
 
 RELATED_LIMIT = 3
@@ -124,13 +123,9 @@ def numbered(anchor: str, seen: Counter) -> str:
 def prediction_entries(predictions: tuple[Prediction, ...], interviews: list[Interview], topics_by_slug) -> list[dict]:
     """Confirmed predictions with what the pages show of them, soonest horizon first; an open
     horizon last."""
-    by_seed = {Path(interview.seed).name: interview for interview in interviews}
     seen: Counter = Counter()
     entries = []
-    for prediction in predictions:
-        interview = by_seed.get(prediction.seed)
-        if interview is None:
-            continue
+    for prediction, interview in with_interviews(predictions, interviews):
         entries.append(
             {
                 "prediction": prediction,
@@ -226,15 +221,11 @@ def question_groups(interviews: list[Interview]) -> list[dict]:
 
 def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) -> list[dict]:
     """The editor's quotes of seeds that are there, newest interview first, each with its own anchor."""
-    by_seed = {Path(interview.seed).name: interview for interview in interviews}
     order = {interview.slug: n for n, interview in enumerate(interviews)}
     seen: Counter = Counter()
     entries = []
-    for quote in quotes:
-        interview = by_seed.get(quote.seed)
-        if interview is None:
-            continue
-        turn = next(b for b in interview.blocks if isinstance(b, Turn) and b.anchor == quote.turn)
+    for quote, interview in with_interviews(quotes, interviews):
+        turn = turn_of(interview, quote.turn)
         anchor = numbered(f"q-{interview.slug}-{quote.turn}", seen)
         entries.append({"quote": quote, "interview": interview, "speaker": turn.speaker.label, "id": anchor})
     entries.sort(key=lambda e: (order[e["interview"].slug], int(e["quote"].turn.lstrip("t") or 0)))

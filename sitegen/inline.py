@@ -104,8 +104,7 @@ def to_paragraph(markup: str, line: int = 0) -> Paragraph:
     return Paragraph(text=text, strong=is_all_bold(markup), spans=linked, line=line)
 
 
-def is_links_only(markup: str) -> bool:
-    """True when every word of the markup is the text of a link (a related-article card, a link list),
-    but for list numbering and brackets around it."""
-    spans = spans_of(markup)
+def is_links_only(spans: list[Span]) -> bool:
+    """True when every word of a paragraph's runs is the text of a link (a related-article card, a
+    link list), but for list numbering and brackets around it."""
     return any(span.url for span in spans) and all(span.url or not LINK_FURNITURE.sub("", span.text) for span in spans)

@@ -43,18 +43,22 @@ def turn_text(turn: Turn) -> str:
     return "\n".join(paragraph.text for paragraph in turn.paragraphs)
 
 
+def with_interviews(entries, interviews: list[Interview]) -> list[tuple]:
+    """(entry, interview) for every entry (a prediction or a quote) whose seed is in seeds/."""
+    by_seed = {Path(interview.seed).name: interview for interview in interviews}
+    return [(entry, by_seed[entry.seed]) for entry in entries if entry.seed in by_seed]
+
+
+def turn_of(interview: Interview, anchor: str) -> Turn | None:
+    return next((b for b in interview.blocks if isinstance(b, Turn) and b.anchor == anchor), None)
+
+
 def check_quoted(predictions, interviews: list[Interview], name: str) -> list[InputError]:
     """Every entry (a prediction or a quote) of a seed that is there names a turn that exists and quotes
     it word for word. (One of a seed that is not there is left out: see seeds_missing.)"""
-    by_seed = {Path(interview.seed).name: interview for interview in interviews}
     errors = []
-    for prediction in predictions:
-        interview = by_seed.get(prediction.seed)
-        turn = interview and next(
-            (b for b in interview.blocks if isinstance(b, Turn) and b.anchor == prediction.turn), None
-        )
-        if interview is None:
-            continue
+    for prediction, interview in with_interviews(predictions, interviews):
+        turn = turn_of(interview, prediction.turn)
         if turn is None:
             errors.append(InputError(name, prediction.line, f"{prediction.seed} has no turn #{prediction.turn}"))
         elif prediction.quote not in turn_text(turn):
