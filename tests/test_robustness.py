@@ -190,9 +190,29 @@ def test_a_second_build_waits_for_the_first_and_both_succeed(project):
     _, first_errors = first.communicate(timeout=300)
     assert first.returncode == 0, first_errors
     assert second.returncode == 0, second.stderr
-    assert "waiting for another build of this checkout to finish" in second.stderr
     assert b"Traceback" not in first_errors and "Traceback" not in second.stderr
     assert (project / "site" / "interviews" / "2025-01-01-0800-5" / "index.html").is_file()
+
+
+def test_a_build_that_finds_the_lock_taken_says_it_waits(project):
+    # The first build may finish before the second asks for the lock; a process that holds the lock
+    # for a few seconds makes the wait certain.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+            "lock.acquire(); print('held', flush=True); time.sleep(3); lock.release()",
+            str(project / ".build.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    result = run_build(project)
+    holder.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "waiting for another build of this checkout to finish" in result.stderr
 
 
 def test_a_lock_left_by_a_killed_build_does_not_block(project):
