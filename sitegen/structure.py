@@ -86,7 +86,7 @@ class _Reader:
         self.units: list[Unit] = []
         self.open: _Open | None = None
         self.group = 0
-        self.fence: _Open | None = None
+        self.fence: list[Line] | None = None  # the lines of a code block being read
         self.fences = True  # off once an unclosed fence showed its lines are text
 
     def close(self) -> None:
@@ -116,10 +116,9 @@ class _Reader:
             return
         if self.fences and FENCE.match(text):
             self.close()
-            self.fence = _Open("code", [], group=self.group)
-            self.fence.lines.append(line)
+            self.fence = [line]
             return
-        heading = HEADING.match(text.strip()) if text.lstrip().startswith("#") else None
+        heading = HEADING.match(text.strip())
         if heading:
             self.close()
             number = line.number
@@ -156,28 +155,29 @@ class _Reader:
         if self.open is None or self.open.kind != "quote" or self.open.group != self.group:
             self.start("quote")
         if not content:
-            # An empty ">" line separates two paragraphs of one quote.
+            # An empty ">" line separates two paragraphs of one quote; the next ">" line starts the
+            # second one in the same group.
             self.close()
-            self.open = _Open("quote", [], group=self.group)
             return
         self.open.lines.append(Line(line.number, content))
         if HARD_BREAK.search(line.text):
+            # A line after a hard break without ">" still belongs to the quote (a lazy continuation).
             self.close()
             self.open = _Open("quote", [], group=self.group)
 
     def read_code(self, line: Line) -> None:
         fence = self.fence
-        fence.lines.append(line)
-        if len(fence.lines) > 1 and FENCE.match(line.text):
-            body = "\n".join(item.text for item in fence.lines[1:-1])
-            self.units.append(Unit("code", body, fence.lines[0].number, line.number))
+        fence.append(line)
+        if FENCE.match(line.text):
+            body = "\n".join(item.text for item in fence[1:-1])
+            self.units.append(Unit("code", body, fence[0].number, line.number))
             self.fence = None
 
     def finish(self) -> list[Unit]:
         self.close()
         if self.fence is not None:
             # An unclosed fence: its lines are text after all.
-            lines, self.fence, self.fences = self.fence.lines, None, False
+            lines, self.fence, self.fences = self.fence, None, False
             for line in lines:
                 self.feed(line)
             self.close()
@@ -199,15 +199,16 @@ def line_of(fragment: str, lines: list[Line], fallback: int) -> int:
 
 
 def split_images(unit: Unit, lines: list[Line]) -> list[Unit]:
-    """A unit with images inside its text as separate units, in order: text, image, text."""
-    if unit.kind in ("code", "rule", "table") or "![" not in unit.markup:
+    """A paragraph, item or quote paragraph with images inside its text as separate units, in
+    order: text, image, text."""
+    if "![" not in unit.markup:
         return [unit]
     pieces: list[Unit] = []
     markup, position, line = unit.markup, 0, unit.first_line
 
     def text(piece: str, first: int, last: int) -> None:
         if piece.strip():
-            pieces.append(Unit(unit.kind, piece.strip(), first, last, unit.level, unit.ordered, unit.group))
+            pieces.append(Unit(unit.kind, piece.strip(), first, last, ordered=unit.ordered, group=unit.group))
 
     for found in image_matches(markup):
         image_line = line_of(found["url"], lines, line)

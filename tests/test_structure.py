@@ -131,3 +131,112 @@ def test_every_non_blank_line_belongs_to_a_unit():
     for unit in units(text):
         covered |= set(range(unit.first_line, unit.last_line + 1))
     assert {n for n, line in enumerate(text.split("\n"), 1) if line.strip()} <= covered
+
+
+def record(unit):
+    return (unit.kind, unit.markup, unit.first_line, unit.last_line, unit.level, unit.ordered, unit.group, unit.url)
+
+
+A, B, C, D, E = (f"https://mmbiz.qpic.cn/{name}.png" for name in ("a/1", "b/2", "c/3", "d/4", "e/5"))
+HARD = "  "  # two trailing spaces: a hard break
+EVERY_CONSTRUCT = f"""前言第一行
+前言第二行
+
+```python
+print(1)
+```
+
+| 名字 | 年份 |
+| --- | --- |
+| GPT-4 | 2023 |
+
+>引文第一段
+>
+> 引文第二段
+
+> 另一段引文{HARD}
+懒续行
+
+- 要点一
+- 要点二
+1. 第一步![]({C})完成
+
+他说![]({A})然后
+继续![]({B})
+
+* * *
+
+  # 缩进的标题 ##
+正文第一行
+- 连字符开头的续行
+  - 缩进要点
+
+正文
+> 紧跟的引文
+
+[![]({D})更多](https://example.com/more)![]({E})
+
+|X|Y|
+|---|---|
+
+| 甲 |
+| 乙 |"""
+
+
+def test_every_construct_is_one_unit_with_its_lines_kind_and_group():
+    """Groups count blank lines: quote paragraphs of one quote share theirs. Tables, rules, code
+    and headings carry none."""
+    found = units(EVERY_CONSTRUCT)
+    assert [record(u) for u in found] == [
+        ("paragraph", "前言第一行 前言第二行", 1, 2, 0, False, 0, ""),
+        ("code", "print(1)", 4, 6, 0, False, 0, ""),
+        ("table", "", 8, 10, 0, False, 0, ""),
+        ("quote", "引文第一段", 12, 12, 0, False, 3, ""),
+        ("quote", "引文第二段", 14, 14, 0, False, 3, ""),
+        ("quote", "另一段引文", 16, 16, 0, False, 4, ""),
+        ("quote", "懒续行", 17, 17, 0, False, 4, ""),
+        ("item", "要点一", 19, 19, 0, False, 5, ""),
+        ("item", "要点二", 20, 20, 0, False, 5, ""),
+        ("item", "第一步", 21, 21, 0, True, 5, ""),
+        ("image", "", 21, 21, 0, False, 5, C),
+        ("item", "完成", 21, 21, 0, True, 5, ""),
+        ("paragraph", "他说", 23, 23, 0, False, 6, ""),
+        ("image", "", 23, 23, 0, False, 6, A),
+        ("paragraph", "然后 继续", 23, 24, 0, False, 6, ""),
+        ("image", "", 24, 24, 0, False, 6, B),
+        ("rule", "", 26, 26, 0, False, 0, ""),
+        ("heading", "缩进的标题", 28, 28, 1, False, 0, ""),
+        ("paragraph", "正文第一行 - 连字符开头的续行", 29, 30, 0, False, 8, ""),
+        ("item", "缩进要点", 31, 31, 0, False, 8, ""),
+        ("paragraph", "正文", 33, 33, 0, False, 9, ""),
+        ("quote", "紧跟的引文", 34, 34, 0, False, 9, ""),
+        ("image", "", 36, 36, 0, False, 10, D),
+        ("paragraph", "[更多](https://example.com/more)", 36, 36, 0, False, 10, ""),
+        ("image", "", 36, 36, 0, False, 10, E),
+        ("table", "", 38, 39, 0, False, 0, ""),
+        ("paragraph", "| 甲 | | 乙 |", 41, 42, 0, False, 0, ""),
+    ]
+    tables = [u.rows for u in found if u.kind == "table"]
+    assert tables == [(("名字", "年份"), ("GPT-4", "2023")), (("X", "Y"),)]
+
+
+def test_a_wrap_after_a_hyphen_is_undone_however_many_lines_came_before():
+    assert join_wrapped(["甲", "乙", "wrap-", "ped"]) == "甲 乙 wrap-ped"
+
+
+def test_an_empty_code_block_is_a_unit():
+    assert [record(u) for u in units("```\n```")] == [("code", "", 1, 2, 0, False, 0, "")]
+
+
+def test_an_image_is_placed_on_the_line_where_its_address_starts():
+    url = "https://mmbiz.qpic.cn/mmbiz_png/abcdefgh/640.png"  # wrapped right after its 40th character
+    found = units(f"前文\n![]({url[:40]}\n{url[40:]})")
+    assert [(u.kind, u.first_line) for u in found] == [("paragraph", 1), ("image", 2)]
+    assert found[1].url == url
+
+
+def test_an_image_whose_address_wraps_early_stays_within_its_paragraphs_lines():
+    found = units("前文\n![](https://mm\nbiz.qpic.cn/x.png)")
+    image = found[-1]
+    assert image.url == "https://mmbiz.qpic.cn/x.png"
+    assert 1 <= image.first_line <= image.last_line <= 3
