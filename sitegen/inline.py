@@ -97,7 +97,7 @@ def is_all_bold(markup: str) -> bool:
     return core.startswith("**") and core.endswith("**") and "**" not in core[2:-2].strip("*")
 
 
-def to_paragraph(markup: str, line: int = 0) -> Paragraph:
+def to_paragraph(markup: str, line: int) -> Paragraph:
     spans = spans_of(markup)
     text = "".join(span.text for span in spans)
     linked = tuple(spans) if any(span.url for span in spans) else ()
