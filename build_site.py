@@ -20,7 +20,15 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import MkDocsException
 
-from sitegen.build import Project, build_site, ledger_lines, load_project, one_build_at_a_time, removal_summary
+from sitegen.build import (
+    CACHE_DIR,
+    Project,
+    build_site,
+    ledger_lines,
+    load_project,
+    one_build_at_a_time,
+    removal_summary,
+)
 from sitegen.errors import BuildFailed, Problems
 from sitegen.predictions import find_candidates
 from sitegen.progress import show_progress
@@ -97,7 +105,11 @@ def serve(project: Project, dev_addr: str, quiet: bool) -> int:
     build(project, quiet)
     os.environ["SITEGEN_SEEDS"] = str(project.seeds_dir)
     watch = [str(project.seeds_dir), str(project.templates_dir), str(project.root / "data")]
-    mkdocs_serve(str(project.config_file), dev_addr=dev_addr, livereload=True, watch=watch)
+    # A rebuild renders only the pages whose Markdown the hook rewrote (MkDocs' "dirty" build); the
+    # hook makes it a full one when the theme or mkdocs.yml changed. MkDocs' warning about dirty
+    # builds and navigation does not apply: the navigation lists only pages that are regenerated.
+    logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
+    mkdocs_serve(str(project.config_file), dev_addr=dev_addr, livereload=True, watch=watch, build_type="dirty")
     return 0
 
 
@@ -110,7 +122,7 @@ def describe(error: Exception) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)-7s -  %(message)s")
-    project = Project(root=ROOT, seeds_dir=args.seeds.resolve())
+    project = Project(root=ROOT, seeds_dir=args.seeds.resolve(), cache_dir=ROOT / CACHE_DIR)
     show_progress(sys.stderr.isatty() and not args.quiet)
     try:
         if args.command == "check":

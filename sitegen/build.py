@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
+from .cache import PickleCache, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .editorial import Editorial, load_editorial
@@ -25,7 +27,8 @@ from .parse import parse_article
 from .predictions import Prediction, load_predictions
 from .progress import progress
 from .quotes import EditorQuote, check_quoted, load_quotes, seeds_missing
-from .read import list_seeds, read_seed
+from .read import decode_seed, list_seeds
+from .render_cache import RenderCache
 from .topics import Topic, assign_topics, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
@@ -38,6 +41,14 @@ QUOTES_FILE = "quotes.yml"
 class Project:
     root: Path
     seeds_dir: Path
+    # Where loaded seeds are kept between builds; None (in-process callers, tests) keeps nothing.
+    cache_dir: Path | None = None
+
+    def seed_cache(self) -> PickleCache:
+        if self.cache_dir is None:
+            return PickleCache()
+        code = sorted(Path(__file__).parent.glob("*.py"))
+        return PickleCache(self.cache_dir / "seeds", fingerprint([*code, *sorted(self.data_dir.glob("*.yml"))]))
 
     @property
     def config_file(self) -> Path:
@@ -89,14 +100,20 @@ def load_data(data_dir: Path) -> DataFiles:
 
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
-    name = display_path(path)
-    article = parse_article(name, read_seed(path))
+    article, interview = parse_and_clean(display_path(path), path.read_bytes(), data)
     warnings.extend(header_warnings(article, now))
-    notes = data.editorial.get(path.name, Editorial())
+    return interview
+
+
+def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, Interview]:
+    """One seed's bytes to its interview; depends on nothing but its arguments, so it can be cached
+    and run in another process."""
+    article = parse_article(name, decode_seed(name, raw))
+    notes = data.editorial.get(Path(name).name, Editorial())
     cleaned = clean_body(article.body, name, article.header.author, data.furniture, notes.acknowledged)
     interview = enrich(article, cleaned, slug=notes.slug)
     hits = topic_hits(interview, data.topics)
-    return replace(
+    interview = replace(
         interview,
         topics=assign_topics(hits, data.topics, notes.topics_add, notes.topics_remove),
         topic_hits=hits,
@@ -105,6 +122,7 @@ def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now:
         event=notes.event,
         title_en=notes.title_en,
     )
+    return article, interview
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:
@@ -145,7 +163,9 @@ def check_unique(interviews: list[Interview], problems: Problems) -> None:
                 first_seen[key] = interview
 
 
-def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> list[Interview]:
+def load_interviews(
+    seeds_dir: Path, data: DataFiles, problems: Problems, cache: PickleCache | None = None
+) -> list[Interview]:
     """Every seed parsed and cleaned; all problems are collected before anything stops the run."""
     if not seeds_dir.is_dir():
         problems.errors.append(InputError(str(seeds_dir), 0, "seeds folder does not exist"))
@@ -154,11 +174,13 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
     problems.notes.extend(notes)
     interviews: list[Interview] = []
     now = datetime.now().astimezone()
-    for path in progress(paths, stage="seeds read"):
-        try:
-            interviews.append(load_interview(path, data, problems.warnings, now))
-        except InputError as error:
-            problems.errors.append(error)
+    for loaded in load_seeds(paths, data, cache or PickleCache()):
+        if isinstance(loaded, InputError):
+            problems.errors.append(loaded)
+            continue
+        article, interview = loaded
+        problems.warnings.extend(header_warnings(article, now))
+        interviews.append(interview)
     if not paths:
         problems.errors.append(InputError(display_path(seeds_dir / "*.txt"), 0, "no seed files found"))
     hand_picked = {f"{seeds_dir.name}/{name}" for name, notes in data.editorial.items() if notes.slug}
@@ -166,6 +188,55 @@ def load_interviews(seeds_dir: Path, data: DataFiles, problems: Problems) -> lis
     check_unique(interviews, problems)
     problems.raise_if_any()
     return interviews
+
+
+PARALLEL_FROM = 64
+_worker_data: DataFiles | None = None
+
+
+def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
+    """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
+    the others are loaded on every core when there are many of them, and cached."""
+    sources = [(display_path(path), path.read_bytes()) for path in paths]
+    keys = [cache.key(name, raw) for name, raw in sources]
+    loaded = [cache.get(key) for key in keys]
+    missing = [i for i, value in enumerate(loaded) if value is None]
+    fresh = load_many([sources[i] for i in missing], data)
+    for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
+        loaded[i] = value
+        if not isinstance(value, InputError):
+            cache.put(keys[i], value)
+    cache.prune()
+    return loaded
+
+
+def load_many(sources: list[tuple[str, bytes]], data: DataFiles):
+    workers = min(os.cpu_count() or 1, len(sources) // (PARALLEL_FROM // 2) or 1)
+    if len(sources) < PARALLEL_FROM or workers < 2:
+        return (load_or_error(source, data) for source in sources)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_data, initargs=(data,))
+    return _closing(pool, pool.map(_load_in_worker, sources, chunksize=8))
+
+
+def _closing(pool: ProcessPoolExecutor, results):
+    with pool:
+        yield from results
+
+
+def _set_worker_data(data: DataFiles) -> None:
+    global _worker_data
+    _worker_data = data
+
+
+def _load_in_worker(source: tuple[str, bytes]):
+    return load_or_error(source, _worker_data)
+
+
+def load_or_error(source: tuple[str, bytes], data: DataFiles):
+    try:
+        return parse_and_clean(*source, data)
+    except InputError as error:
+        return error
 
 
 def removal_summary(interview: Interview) -> str:
@@ -200,7 +271,7 @@ def load_project(project: Project, problems: Problems) -> tuple[list[Interview],
     except InputError as error:
         problems.errors.append(error)
         data = DataFiles((), {}, {}, {})
-    interviews = load_interviews(project.seeds_dir, data, problems)
+    interviews = load_interviews(project.seeds_dir, data, problems, project.seed_cache())
     for entries, name in ((data.predictions, f"data/{PREDICTIONS_FILE}"), (data.quotes, f"data/{QUOTES_FILE}")):
         problems.errors.extend(check_quoted(entries, interviews, name))
         problems.notes.extend(seeds_missing(entries, interviews, name))
@@ -282,12 +353,16 @@ def build_date(when: datetime | None):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def mkdocs_build(config, docs_dir: Path, site_dir: Path, redirects: dict[str, str]) -> None:
+def mkdocs_build(
+    config, docs_dir: Path, site_dir: Path, redirects: dict[str, str], cache_dir: Path | None = None
+) -> None:
     """Build with the configuration the pages were generated for, from docs_dir into site_dir."""
     from mkdocs.commands.build import build
 
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
     config.plugins["redirects"].config["redirect_maps"] = redirects
+    if cache_dir is not None:
+        config.plugins["sitegen-render-cache"] = RenderCache(html_cache_dir(cache_dir, config))
     config.plugins.on_startup(command="build", dirty=False)
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
@@ -297,7 +372,13 @@ def mkdocs_build(config, docs_dir: Path, site_dir: Path, redirects: dict[str, st
             config.plugins.on_shutdown()
 
 
+def html_cache_dir(cache_dir: Path, config) -> Path:
+    # The offline copy links to .html files: its pages convert differently and are kept apart.
+    return cache_dir / ("html" if config.use_directory_urls else "html-files")
+
+
 LOCK_FILE = ".build.lock"
+CACHE_DIR = ".cache"
 
 
 @contextmanager
@@ -395,7 +476,7 @@ def build_site(
         sync_generated(staging_docs, pages)
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
-            mkdocs_build(config, staging_docs, staging_site, redirects)
+            mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
         if offline:
             report = WriteReport(written=sorted(pages))
             swap_directory(staging_site, project.offline_site_dir)

@@ -20,6 +20,10 @@ class InputError(Exception):
         self.line = line
         self.reason = reason
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses to another process.
+        return type(self), (self.path, self.line, self.reason)
+
 
 class BuildFailed(Exception):
     """Raised once a stage has collected one or more input errors."""

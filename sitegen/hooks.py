@@ -13,25 +13,75 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from sitegen.build import Project, generate, one_build_at_a_time
+from sitegen.build import CACHE_DIR, Project, generate, html_cache_dir, one_build_at_a_time
+from sitegen.cache import fingerprint
 from sitegen.errors import BuildFailed, Problems
+from sitegen.render_cache import RenderCache
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
 
 def project_of(config) -> Project:
     root = Path(config.config_file_path).parent
-    return Project(root=root, seeds_dir=Path(os.environ.get("SITEGEN_SEEDS", root / "seeds")))
+    seeds = Path(os.environ.get("SITEGEN_SEEDS", root / "seeds"))
+    return Project(root=root, seeds_dir=seeds, cache_dir=root / CACHE_DIR)
+
+
+# One cache for the whole `serve` session: the HTML of unchanged pages is not converted again.
+render_cache: RenderCache | None = None
+theme_seen: str | None = None
+
+
+def theme_changed(project: Project) -> bool:
+    """True when mkdocs.yml or the theme templates changed since the last rebuild of this session."""
+    global theme_seen
+    seen = fingerprint([*sorted((project.templates_dir / "theme").rglob("*.html")), project.config_file])
+    changed = theme_seen is not None and seen != theme_seen
+    theme_seen = seen
+    return changed
+
+
+def touch_pages(docs_dir: Path) -> None:
+    """Make every page newer than its HTML, so the next dirty rebuild renders all of them."""
+    for page in docs_dir.rglob("*.md"):
+        page.touch()
 
 
 def on_pre_build(config) -> None:
+    global render_cache
     problems = Problems()
     project = project_of(config)
+    if render_cache is None:
+        render_cache = RenderCache(html_cache_dir(project.cache_dir, config))
+    render_cache.on_pre_build(config)
     try:
         with one_build_at_a_time(project.root, say=log.info):
             _, report, redirects = generate(project, config, problems)
         config.plugins["redirects"].config["redirect_maps"] = redirects
+        if theme_changed(project):
+            touch_pages(Path(config.docs_dir))
     except BuildFailed as failed:
         raise PluginError("bad seeds:\n" + str(failed)) from None
     if report.written or report.removed:
         log.info("regenerated %d page(s), removed %d", len(report.written), len(report.removed))
+
+
+def on_files(files, config):
+    return render_cache.on_files(files, config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return render_cache.on_page_markdown(markdown, page, config, files)
+
+
+def on_page_content(html, page, config, files):
+    return render_cache.on_page_content(html, page, config, files)
+
+
+def on_post_build(config) -> None:
+    render_cache.on_post_build(config)
+
+
+def on_build_error(error) -> None:
+    if render_cache is not None:
+        render_cache.on_build_error(error)

@@ -72,3 +72,24 @@ def test_serve_shows_a_seed_edit_without_a_rebuild_loop(server):
     builds_after_edit = log.read().split("Detected file changes")[1:]
     assert 1 <= len(builds_after_edit) <= 2
     assert (project / "site").is_dir()
+
+
+def test_serve_renders_again_the_pages_that_list_an_edited_interview(server):
+    """A rebuild renders only the pages whose Markdown changed: the interview and the lists of it."""
+    project, base, log = server
+    seed = project / "seeds" / SEEDS[0].name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("视频对话OpenAI", "改过的标题OpenAI", 1), encoding="utf-8")
+    wait_for(lambda: "改过的标题OpenAI" in fetch(base + PAGE))
+    for listing in ("", "interviews/", "archive/2024/"):
+        wait_for(lambda listing=listing: "改过的标题OpenAI" in fetch(base + listing), timeout=20)
+
+
+def test_serve_renders_every_page_again_when_the_theme_changes(server):
+    project, base, log = server
+    other = "interviews/2024-10-07-1000/"
+    assert "x-theme-edit" not in fetch(base + other)
+    theme = project / "templates" / "theme" / "main.html"
+    marker = '<meta name="referrer" content="no-referrer">'
+    theme.write_text(theme.read_text(encoding="utf-8").replace(marker, marker + '<meta name="x-theme-edit">'), "utf-8")
+    for page in ("", other, PAGE):
+        wait_for(lambda page=page: "x-theme-edit" in fetch(base + page))

@@ -1,0 +1,65 @@
+"""Cache: each seed's parsed and cleaned form kept between builds.
+
+An entry's key is the seed's name and bytes together with a fingerprint of everything else that
+shapes the result (the code of sitegen/ and the files of data/), so an entry is never stale: a
+changed seed, rule or line of code simply misses and is loaded again. Entries a build did not use
+are removed at its end. The folder is the checkout's own (`.cache/`, ignored by git); a damaged
+entry is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIX = ".pickle"
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """One digest of the names and bytes of files, in the order given."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class PickleCache:
+    """A folder of pickled results; ``folder=None`` caches nothing."""
+
+    folder: Path | None = None
+    salt: str = ""
+    used: set[str] = field(default_factory=set)
+
+    def key(self, name: str, raw: bytes) -> str:
+        return hashlib.sha256(self.salt.encode() + name.encode() + b"\0" + raw).hexdigest()
+
+    def get(self, key: str):
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        try:
+            return pickle.loads((self.folder / (key + SUFFIX)).read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / (key + SUFFIX)
+        partial = target.with_name(f".{key}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, target)
+
+    def prune(self) -> None:
+        """Remove the entries this build did not ask for: seeds deleted or changed since."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix != SUFFIX or path.stem not in self.used:
+                path.unlink(missing_ok=True)

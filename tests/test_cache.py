@@ -1,0 +1,129 @@
+"""Caches between builds: a seed's loaded form and a page's HTML are reused only while everything
+that shapes them is unchanged, and a damaged or stale entry is simply made again."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_synthetic_seeds
+from sitegen import build
+from sitegen.errors import BuildFailed, Problems
+
+from .conftest import ROOT, SEEDS, copy_project, run_build, tree_digest
+
+
+def cached_project(tmp_path: Path) -> build.Project:
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:2])
+    return build.Project(root=project, seeds_dir=project / "seeds", cache_dir=project / ".cache")
+
+
+def load(project: build.Project):
+    interviews, _ = build.load_project(project, Problems())
+    return interviews
+
+
+def entries(project: build.Project) -> list[Path]:
+    return sorted((project.cache_dir / "seeds").glob("*.pickle"))
+
+
+def plant_titles(project: build.Project) -> None:
+    """Change the title inside every entry: a load that shows it used the entry."""
+    for entry in entries(project):
+        article, interview = pickle.loads(entry.read_bytes())
+        planted = replace(interview, header=replace(interview.header, title="来自缓存"))
+        entry.write_bytes(pickle.dumps((article, planted)))
+
+
+def test_a_cached_load_gives_the_same_interviews_and_uses_its_entries(tmp_path):
+    project = cached_project(tmp_path)
+    first = load(project)
+    assert len(entries(project)) == 2
+    assert load(project) == first
+    plant_titles(project)
+    assert [i.header.title for i in load(project)] == ["来自缓存", "来自缓存"]
+
+
+def test_an_edited_seed_is_loaded_again_and_only_it(tmp_path):
+    project = cached_project(tmp_path)
+    load(project)
+    plant_titles(project)
+    seed = sorted(project.seeds_dir.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8").replace("视频对话OpenAI", "改过的标题OpenAI", 1), encoding="utf-8")
+    titles = {i.seed: i.header.title for i in load(project)}
+    assert "改过的标题OpenAI" in titles[f"seeds/{seed.name}"]
+    assert list(titles.values()).count("来自缓存") == 1
+    assert len(entries(project)) == 2, "the entry of the seed before its edit is removed"
+
+
+@pytest.mark.parametrize("changed", ["data/topics.yml", "data/furniture.yml"])
+def test_a_changed_data_file_loads_every_seed_again(tmp_path, changed):
+    project = cached_project(tmp_path)
+    load(project)
+    plant_titles(project)
+    with (project.root / changed).open("a", encoding="utf-8") as file:
+        file.write("\n# a comment changes the file's bytes\n")
+    assert "来自缓存" not in {i.header.title for i in load(project)}
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(tmp_path):
+    project = cached_project(tmp_path)
+    first = load(project)
+    for entry in entries(project):
+        entry.write_bytes(b"\x80\x05not a pickle")
+    assert load(project) == first
+
+
+def test_a_removed_seeds_entry_is_removed(tmp_path):
+    project = cached_project(tmp_path)
+    load(project)
+    sorted(project.seeds_dir.glob("*.txt"))[0].unlink()
+    load(project)
+    assert len(entries(project)) == 1
+
+
+def test_many_seeds_load_on_every_core_with_the_same_result_and_errors(tmp_path):
+    seeds = tmp_path / "seeds"
+    write_synthetic_seeds(ROOT / "seeds", seeds, build.PARALLEL_FROM)
+    (seeds / "zz_bad.txt").write_text("# 标题\n\n发布时间: 昨天\n", encoding="utf-8")
+    data = build.load_data(ROOT / "data")
+    parallel = list(build.load_seeds(sorted(seeds.glob("*.txt")), data, build.PickleCache()))
+    serial = [build.load_or_error(("seeds/" + p.name, p.read_bytes()), data) for p in sorted(seeds.glob("*.txt"))]
+    assert [type(x) for x in parallel] == [type(x) for x in serial]
+    assert [x[1] for x in parallel[:-1]] == [x[1] for x in serial[:-1]]
+    assert str(parallel[-1]) == str(serial[-1])
+    assert str(parallel[-1]).startswith("seeds/zz_bad.txt:")
+    with pytest.raises(BuildFailed) as caught:
+        build.load_interviews(seeds, data, Problems())
+    assert [e.path for e in caught.value.errors] == ["seeds/zz_bad.txt"]
+
+
+def test_a_rebuild_reuses_every_pages_html_and_gives_the_same_site(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
+    assert run_build(project, "-q").returncode == 0
+    first = tree_digest(project / "site")
+    html_entries = sorted((project / ".cache" / "html").glob("*.pickle"))
+    assert html_entries
+    assert run_build(project, "-q").returncode == 0
+    assert tree_digest(project / "site") == first
+    # The entries were used: a planted sentence in each comes back on the pages.
+    for entry in html_entries:
+        saved = pickle.loads(entry.read_bytes())
+        saved["html"] = saved["html"] + "<p>缓存里的句子</p>"
+        entry.write_bytes(pickle.dumps(saved))
+    assert run_build(project, "-q").returncode == 0
+    assert "缓存里的句子" in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cached(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:1])
+    (project / "docs" / "a.md").write_text("# A\n\n[去 B](b.md)\n", encoding="utf-8")
+    (project / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    assert run_build(project, "-q").returncode == 0
+    (project / "docs" / "b.md").unlink()
+    result = run_build(project, "-q")
+    assert result.returncode == 1
+    assert "contains a link 'b.md', but the target is not found" in result.stderr
