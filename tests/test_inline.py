@@ -76,7 +76,11 @@ def test_a_paragraph_is_bold_only_when_one_bold_run_covers_all_of_it(markup, bol
 
 def test_a_paragraph_keeps_its_words_its_links_and_its_line():
     paragraph = to_paragraph(f"前[甲]({LINK})后", line=7)
-    assert (paragraph.text, paragraph.spans, paragraph.line) == ("前甲后", (Span("前"), Span("甲", LINK), Span("后")), 7)
+    assert (paragraph.text, paragraph.spans, paragraph.line) == (
+        "前甲后",
+        (Span("前"), Span("甲", LINK), Span("后")),
+        7,
+    )
 
 
 def test_a_paragraph_without_links_carries_no_spans():
