@@ -12,6 +12,7 @@ Exit status 0 only when everything was built (or, for check, every seed is valid
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -45,6 +46,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--offline", action="store_true", help="build: a copy for the file system into site-offline/")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--timings", type=Path, help="build: write the seconds of each stage to this JSON file")
     return parser.parse_args(argv)
 
 
@@ -84,10 +86,13 @@ def predictions(project: Project) -> int:
     return 0
 
 
-def build(project: Project, quiet: bool, offline: bool = False) -> int:
+def build(project: Project, quiet: bool, offline: bool = False, timings_file: Path | None = None) -> int:
     problems = Problems()
+    timings: dict[str, float] = {}
     with one_build_at_a_time(project.root, say=lambda line: print(line, file=sys.stderr)):
-        interviews, written = build_site(project, problems, offline=offline)
+        interviews, written = build_site(project, problems, offline=offline, timings=timings)
+    if timings_file:
+        timings_file.write_text(json.dumps(timings) + "\n", encoding="utf-8")
     report(problems)
     if not quiet:
         for interview in sorted(interviews, key=lambda i: i.seed):
@@ -131,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             return predictions(project)
         if args.command == "serve":
             return serve(project, args.dev_addr, args.quiet)
-        return build(project, args.quiet, args.offline)
+        return build(project, args.quiet, args.offline, args.timings)
     except BuildFailed as failed:
         for error in failed.errors:
             print(error, file=sys.stderr)

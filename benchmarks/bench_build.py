@@ -7,17 +7,24 @@
 For each N it writes N synthetic interviews (benchmarks/synthetic.py) into a temporary
 project and measures, as medians over the runs:
 
-  generator   seeds → Markdown (parse, clean, index pages, search index), in-process
-  mkdocs      MkDocs building those pages
-  command     `build_site.py build`, the whole command, as a separate process
-  peak MB     the command's peak resident memory
+  command     `build_site.py build`, the whole command, as a separate process: cold (no cache,
+              no previous site) and warm (right after, seeds unchanged: both caches used)
+  generator   the command's seeds → Markdown stage (parse, clean, index pages, search index)
+  mkdocs      the command's MkDocs stage; swap: putting site/ and docs/ in place
+  peak MB     the command's peak resident memory, cold and warm
+  ms/interview  warm command seconds per interview (flat means the build scales linearly)
+  edit→visible  under `build_site.py serve`, seconds from writing an edited seed to the served
+              page showing the edit (up to --serve-up-to)
+  largest pages the largest page of each kind (home, interview, interview list, topics, archive,
+              questions, quotes, predictions, people): KB of HTML and DOM elements
   HTML/page   mean bytes of an interview page's HTML
   search KB   bytes the browser downloads (measured in Chromium) from opening the search box
               to the first result for a query, raw and gzip-compressed
   rewrites    generated files rewritten after one seed's text is edited
 
 and the same for the reference: the same interview pages in a plain Material project with the
-default navigation and the built-in search (lang zh, jieba installed), built with `mkdocs build`.
+default navigation and the built-in search (lang zh, jieba installed), built with `mkdocs build`
+(up to --reference-up-to; above it the output says the reference was not built).
 """
 
 from __future__ import annotations
@@ -27,11 +34,14 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,37 +94,105 @@ def make_project(folder: Path, count: int) -> Path:
     return project
 
 
-PHASES = """
-import json, sys, time
-from pathlib import Path
-from sitegen.build import Project, load_mkdocs_config, mkdocs_build, prepare
-from sitegen.errors import Problems
-from sitegen.write import sync_generated
-root = Path(sys.argv[1])
-project = Project(root=root, seeds_dir=root / "seeds")
-docs, site = Path(sys.argv[2]), Path(sys.argv[3])
-start = time.perf_counter()
-config = load_mkdocs_config(project)
-_, pages, redirects = prepare(project, config, Problems())
-sync_generated(docs, pages)
-generated = time.perf_counter()
-mkdocs_build(config, docs, site, redirects)
-print(json.dumps({"generator": generated - start, "mkdocs": time.perf_counter() - generated}))
-"""
+def timed_build(project: Path, scratch: Path) -> dict[str, float]:
+    """One `build_site.py build`: wall seconds, peak MB and the seconds of each stage."""
+    timings = scratch / "timings.json"
+    seconds, peak = run([sys.executable, "build_site.py", "-q", "--timings", str(timings)], project)
+    return {"command": seconds, "peak_mb": peak, **json.loads(timings.read_text(encoding="utf-8"))}
 
 
-def phases(project: Path, scratch: Path) -> dict[str, float]:
-    docs, site = scratch / "docs", scratch / "site"
-    shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(project / "docs", docs)
-    output = subprocess.run(
-        [sys.executable, "-c", PHASES, str(project), str(docs), str(site)],
+def builds(project: Path, scratch: Path, runs: int) -> dict[str, float]:
+    """Medians of a cold build (no cache, no previous site) and of a warm one right after it."""
+    found: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for name in (".cache", "site"):
+            shutil.rmtree(project / name, ignore_errors=True)
+        for key, value in timed_build(project, scratch).items():
+            found.setdefault(f"{key}_cold", []).append(value)
+        for key, value in timed_build(project, scratch).items():
+            found.setdefault(key, []).append(value)
+    return {key: statistics.median(values) for key, values in found.items()}
+
+
+def page_kind(path: Path) -> str:
+    parts = path.parts
+    if len(parts) == 1:
+        return "home"
+    if parts[0] == "interviews":
+        return "interview list" if len(parts) == 2 or parts[1] == "page" else "interview"
+    return parts[0]
+
+
+class ElementCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.elements += 1
+
+
+def dom_elements(path: Path) -> int:
+    counter = ElementCounter()
+    counter.feed(path.read_text(encoding="utf-8"))
+    return counter.elements
+
+
+def largest_pages(site: Path) -> dict[str, dict]:
+    """The largest page of each kind: its path, KB of HTML and DOM elements."""
+    largest: dict[str, Path] = {}
+    for path in site.rglob("index.html"):
+        kind = page_kind(path.relative_to(site))
+        if kind not in largest or path.stat().st_size > largest[kind].stat().st_size:
+            largest[kind] = path
+    return {
+        kind: {"page": str(path.relative_to(site).parent), "kb": path.stat().st_size / 1024, "dom": dom_elements(path)}
+        for kind, path in sorted(largest.items())
+    }
+
+
+def edit_visible(project: Path, timeout: float = 1800) -> float:
+    """Seconds from writing an edited seed to the served page showing the edit, under `serve`."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    seed = sorted((project / "seeds").glob("*.txt"))[0]
+    pages = (project / "docs" / "interviews").glob("2*.md")
+    page = next(p for p in pages if f"seeds/{seed.name}" in p.read_text("utf-8"))
+    server = subprocess.Popen(
+        [sys.executable, "build_site.py", "serve", "-q", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sam-altman-interviews/interviews/{page.stem}/"
+    try:
+        wait_until(lambda: "合集第" in fetch(url), timeout)
+        time.sleep(2)  # let the watcher settle after the first build
+        text = seed.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        seed.write_text(text.replace("（合集第", "（改过的合集第", 1), encoding="utf-8")
+        wait_until(lambda: "改过的合集第" in fetch(url), timeout=120)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_until(predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out")
+        time.sleep(0.1)
 
 
 def interview_html_bytes(site: Path, pattern: str) -> float:
@@ -187,22 +265,21 @@ def make_reference(project: Path, folder: Path) -> Path:
     return reference
 
 
-def measure(count: int, runs: int, browser: bool, reference: bool) -> dict:
+def measure(count: int, runs: int, browser: bool, reference: bool, serve: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         folder = Path(folder)
         project = make_project(folder, count)
-        ours: dict[str, list[float]] = {"generator": [], "mkdocs": [], "command": [], "peak_mb": []}
-        for _ in range(runs):
-            for name, value in phases(project, folder / "scratch").items():
-                ours[name].append(value)
-            shutil.rmtree(project / "site", ignore_errors=True)
-            seconds, peak = run([sys.executable, "build_site.py", "-q"], project)
-            ours["command"].append(seconds)
-            ours["peak_mb"].append(peak)
-        result = {"n": count, "ours": {k: statistics.median(v) for k, v in ours.items()}}
-        result["ours"]["html_per_page"] = interview_html_bytes(project / "site", "interviews/2*/index.html")
+        result = {"n": count, "ours": builds(project, folder, runs)}
+        ours = result["ours"]
+        ours["per_interview_ms"] = 1000 * ours["command"] / count
+        ours["per_interview_ms_cold"] = 1000 * ours["command_cold"] / count
+        ours["html_per_page"] = interview_html_bytes(project / "site", "interviews/2*/index.html")
+        result["largest_pages"] = largest_pages(project / "site")
         if browser:
-            result["ours"].update(search_download(project / "site"))
+            ours.update(search_download(project / "site"))
+        ours.update(edit_rewrites(project))
+        if serve:
+            ours["edit_visible_s"] = edit_visible(project)
         if reference:
             ref = make_reference(project, folder)
             timings = [run([sys.executable, "-m", "mkdocs", "build", "-q"], ref) for _ in range(runs)]
@@ -212,42 +289,53 @@ def measure(count: int, runs: int, browser: bool, reference: bool) -> dict:
                 "html_per_page": interview_html_bytes(ref / "site", "interviews/*/index.html"),
                 **reference_search(ref / "site"),
             }
-        result["ours"].update(edit_rewrites(project))
         return result
 
 
 def ratios(result: dict) -> dict[str, float]:
     ours, ref = result["ours"], result.get("reference")
-    found = {"generator_share": ours["generator"] / ours["command"]}
+    found = {
+        "generator_share": ours["generator"] / ours["command"],
+        "generator_share_cold": ours["generator_cold"] / ours["command_cold"],
+    }
     if ref:
-        for key in ("command", "html_per_page", "search_kb", "search_kb_gzip", "peak_mb"):
-            if key in ours and ref.get(key):
-                found[key] = ours[key] / ref[key]
+        for key, ref_key in (
+            ("command", "command"),
+            ("command_cold", "command"),
+            ("peak_mb", "peak_mb"),
+            ("peak_mb_cold", "peak_mb"),
+            ("html_per_page", "html_per_page"),
+            ("search_kb", "search_kb"),
+            ("search_kb_gzip", "search_kb_gzip"),
+        ):
+            if key in ours and ref.get(ref_key):
+                found[key] = ours[key] / ref[ref_key]
     return found
 
 
 def print_table(results: list[dict]) -> None:
-    header = (
-        f"{'N':>6} {'generator s':>12} {'mkdocs s':>9} {'command s':>10} {'ref s':>7} {'peak MB':>8} "
-        f"{'HTML/page KB':>13} {'ref KB':>7} {'search KB (gz)':>15} {'ref search KB (gz)':>19} {'rewrites':>9}"
+    print(
+        f"{'N':>6} {'cold s':>8} {'warm s':>8} {'ref s':>8} {'gen s cold/warm':>16} {'peak MB cold/warm':>18} "
+        f"{'ref MB':>7} {'ms/interview':>13} {'edit→visible s':>15} {'search KB':>10}"
     )
-    print(header)
     for r in results:
         ours, ref = r["ours"], r.get("reference", {})
-        search = f"{ours.get('search_kb', 0):.0f} ({ours.get('search_kb_gzip', 0):.0f})" if "search_kb" in ours else "-"
-        ref_search = f"{ref.get('search_kb', 0):.0f} ({ref.get('search_kb_gzip', 0):.0f})" if ref else "-"
         print(
-            f"{r['n']:>6} {ours['generator']:>12.2f} {ours['mkdocs']:>9.2f} {ours['command']:>10.2f} "
-            f"{ref.get('command', float('nan')):>7.2f} {ours['peak_mb']:>8.0f} {ours['html_per_page'] / 1024:>13.1f} "
-            f"{ref.get('html_per_page', float('nan')) / 1024:>7.1f} {search:>15} {ref_search:>19} "
-            f"{ours['rewritten_files']:>9}"
+            f"{r['n']:>6} {ours['command_cold']:>8.1f} {ours['command']:>8.1f} "
+            f"{ref.get('command', float('nan')):>8.1f} "
+            f"{ours['generator_cold']:>7.1f}/{ours['generator']:<8.1f} "
+            f"{ours['peak_mb_cold']:>8.0f}/{ours['peak_mb']:<9.0f} {ref.get('peak_mb', float('nan')):>7.0f} "
+            f"{ours['per_interview_ms']:>13.1f} {ours.get('edit_visible_s', float('nan')):>15.1f} "
+            f"{ours.get('search_kb', float('nan')):>10.0f}"
         )
     print()
     for r in results:
-        shown = ", ".join(
-            f"{k} {v:.3f}×" if k != "generator_share" else f"generator {v:.1%} of build" for k, v in r["ratios"].items()
-        )
+        shown = ", ".join(f"{k} {v:.3f}" for k, v in r["ratios"].items())
         print(f"N={r['n']}: ours / reference: {shown}")
+        if "reference" not in r:
+            print(f"N={r['n']}: reference not built (--no-reference, or N above --reference-up-to)")
+        largest = ", ".join(f"{k} {v['kb']:.0f} KB / {v['dom']} elements" for k, v in r["largest_pages"].items())
+        print(f"N={r['n']}: largest page of each kind: {largest}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -257,11 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--no-reference", action="store_true", help="skip the plain Material reference build")
     parser.add_argument("--no-browser", action="store_true", help="skip measuring search downloads in Chromium")
+    parser.add_argument("--reference-up-to", type=int, default=3000, help="build the reference only up to this N")
+    parser.add_argument("--serve-up-to", type=int, default=3000, help="measure edit-to-visible under serve to this N")
     args = parser.parse_args(argv)
     results = []
     for count in args.sizes:
         runs = 1 if count >= 1000 else args.runs
-        result = measure(count, runs, browser=not args.no_browser, reference=not args.no_reference)
+        reference = not args.no_reference and count <= args.reference_up_to
+        result = measure(count, runs, not args.no_browser, reference, serve=count <= args.serve_up_to)
         result["runs"] = runs
         result["ratios"] = ratios(result)
         results.append(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -459,13 +460,19 @@ def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
 
 
 def build_site(
-    project: Project, problems: Problems, offline: bool = False, **mkdocs_overrides
+    project: Project,
+    problems: Problems,
+    offline: bool = False,
+    timings: dict[str, float] | None = None,
+    **mkdocs_overrides,
 ) -> tuple[list[Interview], WriteReport]:
     """Generate and build in a staging folder; only a fully successful build replaces docs/ and site/.
 
     The offline copy is built into site-offline/ from its own generated pages (links to .html
     files, the search index as a script); docs/ keeps the pages of the online site.
+    ``timings`` receives the seconds of each stage: generator, mkdocs, swap.
     """
+    lap = stopwatch({} if timings is None else timings)
     recover_interrupted(project.root, (project.site_dir, project.offline_site_dir))
     config = load_mkdocs_config(project, offline=offline, **mkdocs_overrides)
     interviews, pages, redirects = prepare(project, config, problems)
@@ -474,15 +481,29 @@ def build_site(
         staging_docs, staging_site = staging / "docs", staging / "site"
         copy_hand_written(project.docs_dir, staging_docs)
         sync_generated(staging_docs, pages)
+        lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
             mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
+        lap("mkdocs")
         if offline:
             report = WriteReport(written=sorted(pages))
             swap_directory(staging_site, project.offline_site_dir)
         else:
             report = sync_generated(project.docs_dir, pages)
             swap_directory(staging_site, project.site_dir)
+        lap("swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return interviews, report
+
+
+def stopwatch(timings: dict[str, float]):
+    """lap(name) stores the seconds since the previous lap (or since the start) under name."""
+    last = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name], last[0] = now - last[0], now
+
+    return lap

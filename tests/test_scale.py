@@ -102,7 +102,10 @@ def test_benchmark_runs_at_n20_and_writes_json(tmp_path):
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(out.read_text(encoding="utf-8"))
     ours, reference = row["ours"], row["reference"]
-    assert row["n"] == 20 and ours["command"] > 0 and reference["command"] > 0
+    assert row["n"] == 20 and ours["command"] > 0 and ours["command_cold"] > 0 and reference["command"] > 0
+    assert ours["generator"] > 0 and ours["mkdocs"] > 0 and ours["edit_visible_s"] > 0
+    assert {"home", "interview", "interview list", "topics", "archive"} <= set(row["largest_pages"])
+    assert row["largest_pages"]["interview"]["dom"] > 100
     assert 0 < ours["search_kb_gzip"] < reference["search_kb_gzip"]
     assert ours["rewritten_interview_pages"] == 1
     assert "N=20: ours / reference" in result.stdout
