@@ -30,7 +30,8 @@ from .progress import progress
 from .quotes import EditorQuote, check_quoted, load_quotes, seeds_missing
 from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
-from .topics import Topic, assign_topics, load_topics, topic_hits
+from .search_index import search_tokens
+from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
 from .write import WriteReport, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
@@ -45,11 +46,20 @@ class Project:
     # Where loaded seeds are kept between builds; None (in-process callers, tests) keeps nothing.
     cache_dir: Path | None = None
 
+    def page_cache(self, offline: bool) -> PickleCache:
+        """Interview pages as Markdown, keyed by everything their template reads."""
+        if self.cache_dir is None:
+            return PickleCache()
+        folder = self.cache_dir / ("pages-files" if offline else "pages")
+        return PickleCache(folder, fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir))
+
     def seed_cache(self) -> PickleCache:
         if self.cache_dir is None:
             return PickleCache()
-        code = sorted(Path(__file__).parent.glob("*.py"))
-        return PickleCache(self.cache_dir / "seeds", fingerprint([*code, *sorted(self.data_dir.glob("*.yml"))]))
+        package = Path(__file__).parent
+        code = fingerprint(sorted(package.glob("*.py")), package)
+        data = fingerprint(sorted(self.data_dir.glob("*.yml")), self.data_dir)
+        return PickleCache(self.cache_dir / "seeds", code + data)
 
     @property
     def config_file(self) -> Path:
@@ -123,7 +133,8 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
         event=notes.event,
         title_en=notes.title_en,
     )
-    return article, interview
+    passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
+    return article, replace(interview, topic_excerpts=passages, search_tokens=search_tokens(interview))
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:
@@ -204,9 +215,11 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     missing = [i for i, value in enumerate(loaded) if value is None]
     fresh = load_many([sources[i] for i in missing], data)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
-        loaded[i] = value
         if not isinstance(value, InputError):
+            article, interview = value
+            value = (article, replace(interview, source_key=keys[i]))
             cache.put(keys[i], value)
+        loaded[i] = value
     cache.prune()
     return loaded
 
@@ -294,15 +307,17 @@ def site_settings(config) -> Site:
 def prepare(project: Project, config, problems: Problems) -> tuple[list[Interview], dict[str, str], dict[str, str]]:
     """Everything the build writes, in memory: the interviews, the generated files and the redirects."""
     interviews, data = load_project(project, problems)
+    site = site_settings(config)
     pages = render_site(
         interviews,
         data.topics,
         project.templates_dir,
         data.page_texts,
-        site_settings(config),
+        site,
         data.predictions,
         data.quotes,
         data.pagination,
+        project.page_cache(site.offline),
     )
     return interviews, pages, redirect_maps(data, pages, project, problems)
 

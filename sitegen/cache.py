@@ -19,11 +19,11 @@ from pathlib import Path
 SUFFIX = ".pickle"
 
 
-def fingerprint(files: Iterable[Path]) -> str:
-    """One digest of the names and bytes of files, in the order given."""
+def fingerprint(files: Iterable[Path], base: Path) -> str:
+    """One digest of the paths (under base, so a moved checkout keeps its cache) and bytes of files."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -50,6 +50,7 @@ class PickleCache:
     def put(self, key: str, value) -> None:
         if self.folder is None:
             return
+        self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / (key + SUFFIX)
         partial = target.with_name(f".{key}.{os.getpid()}")

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import PickleCache
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .indexes import (
     by_year_and_month,
@@ -104,9 +105,12 @@ def render_site(
     predictions: tuple[Prediction, ...] = (),
     quotes: tuple[EditorQuote, ...] = (),
     pagination: dict | None = None,
+    cache: PickleCache | None = None,
 ) -> dict[str, str]:
     """``page_texts``: title and description of each kind of index page, ``pagination``: how many
-    entries a page of each paginated kind holds and the title of its later pages (data/pages.yml)."""
+    entries a page of each paginated kind holds and the title of its later pages (data/pages.yml);
+    ``cache``: interview pages of earlier builds, reused while everything they show is unchanged."""
+    cache = cache or PickleCache()
     pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
     env = make_environment(templates_dir)
     env.filters["rel"] = relative_link
@@ -142,7 +146,7 @@ def render_site(
             "marks": marks.get(interview.slug, {}),
             "predictions_link": site.link(interview.path, "predictions/index.md"),
         }
-        pages[interview.path] = render_interview(env, interview, context)
+        pages[interview.path] = interview_page(cache, env, interview, context, site)
 
     def index(path: str, template: str, kind: str, **context) -> None:
         meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
@@ -192,7 +196,35 @@ def render_site(
     pages[JSON_FEED_PATH] = json_feed(ordered, feed_site)
     pages["robots.txt"] = env.get_template("robots.txt.j2").render(site=site)
     pages[FIDELITY_PATH] = fidelity_report(ordered)
+    cache.prune()
     return pages
+
+
+def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site) -> str:
+    """An interview's page from the cache when the interview (by its source key) and everything else
+    its template reads are unchanged; rendered and kept otherwise."""
+    if not interview.source_key:
+        return render_interview(env, interview, context)
+
+    def ref(other: Interview | None):
+        return (other.source_key, other.slug) if other else None
+
+    inputs = (
+        interview.slug,
+        ref(context["older"]),
+        ref(context["newer"]),
+        [ref(other) for other in context["related"]],
+        [repr(topic) for topic in context["topics"]],
+        sorted(context["marks"].items()),
+        context["predictions_link"],
+        repr(site),
+    )
+    key = cache.key(interview.source_key, repr(inputs).encode("utf-8"))
+    page = cache.get(key)
+    if page is None:
+        page = render_interview(env, interview, context)
+        cache.put(key, page)
+    return page
 
 
 FIDELITY_PATH = "fidelity.json"

@@ -35,7 +35,7 @@ theme_seen: str | None = None
 def theme_changed(project: Project) -> bool:
     """True when mkdocs.yml or the theme templates changed since the last rebuild of this session."""
     global theme_seen
-    seen = fingerprint([*sorted((project.templates_dir / "theme").rglob("*.html")), project.config_file])
+    seen = fingerprint([*sorted((project.templates_dir / "theme").rglob("*.html")), project.config_file], project.root)
     changed = theme_seen is not None and seen != theme_seen
     theme_seen = seen
     return changed

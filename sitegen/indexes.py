@@ -71,11 +71,17 @@ def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> lis
         if not members:
             continue
         items = [
-            {"interview": i, "hits": i.topic_hits.get(topic.slug, 0), "excerpts": excerpts(i, topic)} for i in members
+            {"interview": i, "hits": i.topic_hits.get(topic.slug, 0), "excerpts": passages(i, topic)} for i in members
         ]
         entries.append({"topic": topic, "count": len(members), "items": items, "position": position})
     entries.sort(key=lambda e: (-e["count"], -sum(item["hits"] for item in e["items"]), e["position"]))
     return entries
+
+
+def passages(interview: Interview, topic: Topic) -> list:
+    """The topic's passages in the interview, as found when it was loaded, else found now."""
+    found = interview.topic_excerpts.get(topic.slug)
+    return excerpts(interview, topic) if found is None else found
 
 
 def hosts(interviews: list[Interview]) -> list[dict]:

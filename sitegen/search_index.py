@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from operator import add
 
 from .enrich import block_texts
@@ -80,6 +82,14 @@ def sections(interview: Interview) -> list[list[str]]:
     return list(units.values())
 
 
+def search_tokens(interview: Interview) -> tuple[str, array]:
+    """The interview's tokens, NUL-separated, and their counts: a compact form to keep one per
+    interview in memory and in the cache (a Counter of short strings takes ten times the room)."""
+    # Units joined by a line break: no character pair spans two sections.
+    counts = token_counts("\n".join(unit[2] for unit in sections(interview)))
+    return "\0".join(counts), array("I", counts.values())
+
+
 def shard_count(total_bytes: int) -> int:
     count = 1
     while count < MAX_SHARDS and total_bytes / count > TARGET_SHARD_BYTES:
@@ -87,11 +97,13 @@ def shard_count(total_bytes: int) -> int:
     return count
 
 
-def encode_postings(postings: list[tuple[int, int]]) -> list[int]:
-    """[gap, frequency, gap, frequency, …]: interview numbers as gaps keep the JSON short."""
+def encode_postings(postings: Sequence[int]) -> list[int]:
+    """[number, frequency, number, frequency, …] → [gap, frequency, gap, frequency, …]: interview
+    numbers as gaps keep the JSON short."""
     flat, previous = [], 0
-    for number, frequency in postings:
-        flat += [number - previous, frequency]
+    for at in range(0, len(postings), 2):
+        number = postings[at]
+        flat += [number - previous, postings[at + 1]]
         previous = number
     return flat
 
@@ -108,7 +120,8 @@ def build_search_index(interviews: list[Interview], url_of, aliases: list[list[s
     ``aliases``: groups of names of one topic, offered as "also search" when a query is one of them.
     """
     files: dict[str, str] = {}
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Each token's postings as one flat array of numbers and frequencies: the smallest form in memory.
+    postings: dict[str, array] = defaultdict(lambda: array("I"))
     for number, interview in enumerate(interviews):
         units = sections(interview)
         doc = {
@@ -118,18 +131,18 @@ def build_search_index(interviews: list[Interview], url_of, aliases: list[list[s
             "s": units,
         }
         files[f"{INDEX_DIR}/docs/{number}.json"] = dumps(doc)
-        # Units joined by a line break: no character pair spans two sections.
-        counts = token_counts("\n".join(unit[2] for unit in units))
-        for token, frequency in counts.items():
-            postings[token].append((number, frequency))
-    encoded = {token: encode_postings(items) for token, items in postings.items()}
-    total = sum(len(token) + 2 * len(items) for token, items in encoded.items()) * 3
+        tokens, frequencies = interview.search_tokens or search_tokens(interview)
+        for token, frequency in zip(tokens.split("\0") if tokens else [], frequencies, strict=True):
+            postings[token].extend((number, frequency))
+    total = sum(len(token) + 2 * len(items) for token, items in postings.items()) * 3
     shards = shard_count(total)
-    grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for token, items in encoded.items():
-        grouped[fnv1a(token) % shards][token] = items
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for token in postings:
+        grouped[fnv1a(token) % shards].append(token)
+    # One shard encoded at a time, so the whole index never exists twice in memory.
     for shard in range(shards):
-        files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(grouped.get(shard, {}))
+        encoded = {token: encode_postings(postings.pop(token)) for token in grouped.pop(shard, [])}
+        files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(encoded)
     meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
     files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
     return files

@@ -127,3 +127,23 @@ def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cache
     result = run_build(project, "-q")
     assert result.returncode == 1
     assert "contains a link 'b.md', but the target is not found" in result.stderr
+
+
+def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
+    assert run_build(project, "-q").returncode == 0
+    page_entries = sorted((project / ".cache" / "pages").glob("*.pickle"))
+    assert len(page_entries) == 3
+    for entry in page_entries:
+        entry.write_bytes(pickle.dumps(pickle.loads(entry.read_bytes()) + "\n缓存里的页面\n"))
+    assert run_build(project, "-q").returncode == 0
+    pages = sorted((project / "docs" / "interviews").glob("2*.md"))
+    assert all("缓存里的页面" in page.read_text(encoding="utf-8") for page in pages)
+    # A new title of one interview shows on the pages that link to it as their neighbour.
+    seed = project / "seeds" / SEEDS[1].name
+    title = seed.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
+    seed.write_text(seed.read_text(encoding="utf-8").replace(title, "新标题", 1), encoding="utf-8")
+    assert run_build(project, "-q").returncode == 0
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    assert sum("新标题" in text for text in texts) == 3, "its own page and both neighbours' pager links"
+    assert not any("缓存里的页面" in text for text in texts)
