@@ -37,10 +37,15 @@ from .topics import Topic
 DEFAULT_PER_PAGE = {"interviews": 50, "topic": 30, "year": 50, "questions": 10, "quotes": 20}
 
 
-def paginate(path: str, items: list, size: int) -> list[dict]:
+def paginate(path: str, items, size: int, weight=None) -> list[dict]:
     """Pages of a list, newest entries first as given: page 1 at path, page N at <folder>/page/N.md
-    (topics/agents.md → topics/agents/page/2.md, interviews/index.md → interviews/page/2.md)."""
-    chunks = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+    (topics/agents.md → topics/agents/page/2.md, interviews/index.md → interviews/page/2.md).
+    ``weight``: how many entries an item holds (a group of questions); a page takes whole items up
+    to ``size`` entries, and an item larger than that has a page of its own."""
+    if weight is None:
+        chunks = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+    else:
+        chunks = weighted_chunks(items, size, weight)
     stem = path.removesuffix(".md")
     folder = stem.removesuffix("/index") if stem.endswith("/index") else stem
     paths = [path] + [f"{folder}/page/{number}.md" for number in range(2, len(chunks) + 1)]
@@ -48,6 +53,32 @@ def paginate(path: str, items: list, size: int) -> list[dict]:
         {"items": chunk, "number": number, "total": len(chunks), "path": paths[number - 1], "paths": paths}
         for number, chunk in enumerate(chunks, start=1)
     ]
+
+
+def question_count(group: dict) -> int:
+    return len(group["questions"])
+
+
+def weighted_chunks(items, size: int, weight) -> list[list]:
+    chunks: list[list] = [[]]
+    load = 0
+    for item in items:
+        if chunks[-1] and load + weight(item) > size:
+            chunks.append([])
+            load = 0
+        chunks[-1].append(item)
+        load += weight(item)
+    return chunks
+
+
+def locate_months(years: list[dict], per_page: int) -> None:
+    """Each month of the archive gets ``page``: the year's page that lists its first interview."""
+    for year in years:
+        pages = paginate(f"archive/{year['year']}.md", range(year["count"]), per_page)
+        position = 0
+        for month in year["months"]:
+            month["page"] = pages[position // per_page]["path"]
+            position += month["count"]
 
 
 def relative_link(target: str, page_path: str) -> str:
@@ -155,9 +186,9 @@ def render_site(
             meta["title"] = pagination["page_title"].format(title=meta["title"], number=page["number"])
         pages[path] = render_index(env, template, meta, {**shared, "page_path": path, **context})
 
-    def paged(path: str, template: str, kind: str, items: list, **context) -> None:
+    def paged(path: str, template: str, kind: str, items: list, weight=None, **context) -> None:
         """An index in pages of data/pages.yml's per_page: the first at path, the others under page/N."""
-        for page in paginate(path, items, pagination["per_page"][kind]):
+        for page in paginate(path, items, pagination["per_page"][kind], weight):
             index(page["path"], template, kind, page=page, **context)
 
     index("index.md", "home.md.j2", "home")
@@ -168,6 +199,7 @@ def render_site(
         fill = {"name": topic.name, "description": topic.description}
         paged(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry["items"], entry=entry, fill=fill)
     chart = topic_chart(entries, ordered)
+    locate_months(years, pagination["per_page"]["year"])
     index("archive/index.md", "archive.md.j2", "archive", chart=chart, fill={"count": len(ordered)})
     for year in years:
         fill = {"year": year["year"], "count": year["count"]}
@@ -177,7 +209,8 @@ def render_site(
     picked = quote_entries(quotes, ordered)
     paged("quotes/index.md", "quotes.md.j2", "quotes", key_point_groups(ordered), picked=picked)
     count = shared["question_count"]
-    paged("questions/index.md", "questions.md.j2", "questions", asked, fill={"count": count})
+    # Questions come in whole interviews; a page holds per_page questions, not per_page interviews.
+    paged("questions/index.md", "questions.md.j2", "questions", asked, weight=question_count, fill={"count": count})
     index(
         "predictions/index.md",
         "predictions.md.j2",

@@ -187,3 +187,30 @@ def test_search_reaches_every_interview_that_matches_past_the_first_twenty(brows
         page.close()
         server.close()
     assert figures["precision"] == figures["recall"] == 1.0, figures
+
+
+def test_the_archive_of_a_large_site_links_months_to_the_year_pages_that_list_them(tmp_path):
+    """Years of more than ten interviews show one line of months, so the archive stays a few hundred
+    elements; each month links to the page of its year (paginated here by 5) that lists it."""
+    from .conftest import SITE_PATH, broken_links
+
+    project = copy_project(tmp_path / "project", seeds=[])
+    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 150)
+    pages = project / "data" / "pages.yml"
+    text = pages.read_text(encoding="utf-8")
+    year_at = text.index("\nyear:")
+    pages.write_text(text[:year_at] + text[year_at:].replace("per_page: 50", "per_page: 5", 1), encoding="utf-8")
+    assert run_build(project, "-q").returncode == 0
+    site = project / "site"
+    archive = soup(site / "archive" / "index.html")
+
+    def count(element) -> int:
+        return int(re.search(r"· (\d+) 篇", element.get_text())[1])
+
+    lines = archive.select("p.archive-months")
+    assert len(lines) >= 5
+    for line in lines:
+        assert sum(count(a) for a in line.select("a")) == count(line.find_previous("h2"))
+    assert any("/page/" in a["href"] for a in archive.select(".archive-months a"))
+    assert len(archive.find_all(True)) < 1500
+    assert broken_links(site, SITE_PATH) == []

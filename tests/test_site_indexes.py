@@ -184,7 +184,7 @@ def paged_site(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("paged") / "project")
     pages = project / "data" / "pages.yml"
     text = pages.read_text(encoding="utf-8")
-    for kind, size in (("50", "2"), ("30", "1"), ("10", "1"), ("20", "1")):
+    for kind, size in (("50", "2"), ("30", "1"), ("150", "1"), ("20", "1")):
         text = text.replace(f"per_page: {kind}", f"per_page: {size}")
     pages.write_text(text, encoding="utf-8")
     result = run_build(project)

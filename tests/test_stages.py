@@ -600,3 +600,13 @@ def test_removing_every_generated_page_keeps_the_docs_folder(tmp_path):
     write.sync_generated(docs, {"a/b.md": "B"})
     write.sync_generated(docs, {})
     assert docs.is_dir() and not (docs / "a").exists()
+
+
+def test_questions_are_paged_by_their_number_in_whole_interviews():
+    from sitegen.generate import paginate
+
+    groups = [[1] * 30, [1] * 25, [1] * 10, [1] * 70, [1] * 5]
+    pages = paginate("questions/index.md", groups, 60, len)
+    assert [[len(group) for group in page["items"]] for page in pages] == [[30, 25], [10], [70], [5]]
+    assert [page["path"] for page in pages][1:] == [f"questions/page/{n}.md" for n in (2, 3, 4)]
+    assert paginate("questions/index.md", [], 60, len)[0]["items"] == []
