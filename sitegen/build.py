@@ -134,6 +134,8 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
         title_en=notes.title_en,
     )
     passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
+    # The article's body lines are in the interview now; its header is what is kept of it.
+    article = replace(article, body=())
     return article, replace(interview, topic_excerpts=passages, search_tokens=search_tokens(interview))
 
 
@@ -209,11 +211,10 @@ _worker_data: DataFiles | None = None
 def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
-    sources = [(display_path(path), path.read_bytes()) for path in paths]
-    keys = [cache.key(name, raw) for name, raw in sources]
+    keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
     loaded = [cache.get(key) for key in keys]
     missing = [i for i, value in enumerate(loaded) if value is None]
-    fresh = load_many([sources[i] for i in missing], data)
+    fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
         if not isinstance(value, InputError):
             article, interview = value
@@ -496,21 +497,27 @@ def build_site(
         staging_docs, staging_site = staging / "docs", staging / "site"
         copy_hand_written(project.docs_dir, staging_docs)
         sync_generated(staging_docs, pages)
+        # MkDocs reads the pages from disk: holding them in memory as well would only raise the peak.
+        names, pages = sorted(pages), None
         lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
             mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
         lap("mkdocs")
         if offline:
-            report = WriteReport(written=sorted(pages))
+            report = WriteReport(written=names)
             swap_directory(staging_site, project.offline_site_dir)
         else:
-            report = sync_generated(project.docs_dir, pages)
+            report = sync_generated(project.docs_dir, read_generated(staging_docs, names))
             swap_directory(staging_site, project.site_dir)
         lap("swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return interviews, report
+
+
+def read_generated(docs_dir: Path, names: list[str]) -> dict[str, str]:
+    return {name: (docs_dir / name).read_bytes().decode("utf-8") for name in names}
 
 
 def stopwatch(timings: dict[str, float]):
