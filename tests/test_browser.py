@@ -62,3 +62,14 @@ def test_mmbiz_images_are_requested_without_a_referrer(page, site_server):
     assert images, "the article image was not requested"
     assert all("referer" not in {k.lower() for k in headers} for headers in images)
     assert page.evaluate("document.querySelector('figure.article-image img').naturalWidth") == 1
+
+
+def test_links_beside_text_are_underlined_not_told_apart_by_colour_alone(page, site_server):
+    """Lighthouse's link-in-text-block: a link among words (a year heading, a month line, a
+    sentence) needs more than its colour; a heading's own permalink does not."""
+    page.goto(site_server.base + "archive/")
+    decoration = "el => getComputedStyle(el).textDecorationLine"
+    assert page.locator("h2#y2024 > a:not(.headerlink)").evaluate(decoration) == "underline"
+    assert page.locator("h2#y2024 > a.headerlink").evaluate(decoration) == "none"
+    page.goto(site_server.base + "interviews/")
+    assert page.locator("article p a").first.evaluate(decoration) == "underline"

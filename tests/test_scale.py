@@ -214,3 +214,13 @@ def test_the_archive_of_a_large_site_links_months_to_the_year_pages_that_list_th
     assert any("/page/" in a["href"] for a in archive.select(".archive-months a"))
     assert len(archive.find_all(True)) < 1500
     assert broken_links(site, SITE_PATH) == []
+
+
+def test_the_readme_performance_table_is_the_benchmarks_json():
+    from benchmarks import perf_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- performance table: benchmarks/perf_table.py -->\n", 1)[1].split("\n<!-- end", 1)[0]
+    results = json.loads((ROOT / "benchmarks" / "results" / "build.json").read_text(encoding="utf-8"))
+    assert shown == perf_table.table(results)
+    assert [row["n"] for row in results] == [100, 1000, 3000, 10000]
