@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -229,7 +230,10 @@ def load_many(sources: list[tuple[str, bytes]], data: DataFiles):
     workers = min(os.cpu_count() or 1, len(sources) // (PARALLEL_FROM // 2) or 1)
     if len(sources) < PARALLEL_FROM or workers < 2:
         return (load_or_error(source, data) for source in sources)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_data, initargs=(data,))
+    # Spawned, not forked: under `serve` the hook runs beside MkDocs' server threads, and a fork
+    # copies whatever lock one of them holds.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, context, initializer=_set_worker_data, initargs=(data,))
     return _closing(pool, pool.map(_load_in_worker, sources, chunksize=8))
 
 
