@@ -44,14 +44,15 @@ QUOTES_FILE = "quotes.yml"
 class Project:
     root: Path
     seeds_dir: Path
-    # Where loaded seeds are kept between builds; None (in-process callers, tests) keeps nothing.
+    # Where a build keeps loaded seeds, interview pages and HTML for the next one; None (in-process
+    # callers, tests) keeps nothing.
     cache_dir: Path | None = None
 
     def page_cache(self, offline: bool) -> PickleCache:
         """Interview pages as Markdown, keyed by everything their template reads."""
         if self.cache_dir is None:
             return PickleCache()
-        folder = self.cache_dir / ("pages-files" if offline else "pages")
+        folder = cache_folder(self.cache_dir, "pages", directory_urls=not offline)
         return PickleCache(folder, fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir))
 
     def seed_cache(self) -> PickleCache:
@@ -383,7 +384,7 @@ def mkdocs_build(
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
     config.plugins["redirects"].config["redirect_maps"] = redirects
     if cache_dir is not None:
-        config.plugins["sitegen-render-cache"] = RenderCache(html_cache_dir(cache_dir, config))
+        config.plugins["sitegen-render-cache"] = RenderCache(cache_folder(cache_dir, "html", config.use_directory_urls))
     config.plugins.on_startup(command="build", dirty=False)
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
@@ -393,9 +394,9 @@ def mkdocs_build(
             config.plugins.on_shutdown()
 
 
-def html_cache_dir(cache_dir: Path, config) -> Path:
-    # The offline copy links to .html files: its pages convert differently and are kept apart.
-    return cache_dir / ("html" if config.use_directory_urls else "html-files")
+def cache_folder(cache_dir: Path, kind: str, directory_urls: bool) -> Path:
+    # The offline copy links to .html files: its pages and their HTML differ and are kept apart.
+    return cache_dir / (kind if directory_urls else f"{kind}-files")
 
 
 LOCK_FILE = ".build.lock"

@@ -1,10 +1,10 @@
-"""Cache: each seed's parsed and cleaned form kept between builds.
+"""Cache: results a build keeps for the next one (loaded seeds, interview pages, HTML).
 
-An entry's key is the seed's name and bytes together with a fingerprint of everything else that
-shapes the result (the code of sitegen/ and the files of data/), so an entry is never stale: a
-changed seed, rule or line of code simply misses and is loaded again. Entries a build did not use
-are removed at its end. The folder is the checkout's own (`.cache/`, ignored by git); a damaged
-entry is treated as a miss.
+An entry's key is what the result is made from (a seed's name and bytes, a page's inputs)
+together with a salt, a fingerprint of everything else that shapes it (code, data files,
+templates), so an entry is never stale: a changed input simply misses and is made again.
+Entries a build did not use are removed at its end. The folder is the checkout's own (`.cache/`,
+ignored by git); a damaged entry is treated as a miss.
 """
 
 from __future__ import annotations

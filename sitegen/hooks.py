@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from sitegen.build import CACHE_DIR, Project, generate, html_cache_dir, one_build_at_a_time
+from sitegen.build import CACHE_DIR, Project, cache_folder, generate, one_build_at_a_time
 from sitegen.cache import fingerprint
 from sitegen.errors import BuildFailed, Problems
 from sitegen.render_cache import RenderCache
@@ -52,7 +52,7 @@ def on_pre_build(config) -> None:
     problems = Problems()
     project = project_of(config)
     if render_cache is None:
-        render_cache = RenderCache(html_cache_dir(project.cache_dir, config))
+        render_cache = RenderCache(cache_folder(project.cache_dir, "html", config.use_directory_urls))
     render_cache.on_pre_build(config)
     try:
         with one_build_at_a_time(project.root, say=log.info):
