@@ -33,7 +33,7 @@ from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
 from .search_index import search_tokens
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
-from .write import WriteReport, sync_generated
+from .write import WriteReport, link_or_copy, publish_staged, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
@@ -473,9 +473,10 @@ def recover_interrupted(root: Path, targets: tuple[Path, ...]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def copy_hand_written(docs_dir: Path, staging_docs: Path) -> None:
+def stage_docs(docs_dir: Path, staging_docs: Path) -> None:
+    """The staging folder starts as docs/ (hand-written files and the previous run's pages), linked."""
     if docs_dir.exists():
-        shutil.copytree(docs_dir, staging_docs, copy_function=shutil.copy2, symlinks=True)
+        shutil.copytree(docs_dir, staging_docs, copy_function=link_or_copy, symlinks=True)
     else:
         staging_docs.mkdir(parents=True)
 
@@ -500,8 +501,8 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
-        copy_hand_written(project.docs_dir, staging_docs)
-        sync_generated(staging_docs, pages)
+        stage_docs(project.docs_dir, staging_docs)
+        staged = sync_generated(staging_docs, pages)
         # MkDocs reads the pages from disk: holding them in memory as well would only raise the peak.
         names, pages = sorted(pages), None
         lap("generator")
@@ -513,16 +514,12 @@ def build_site(
             report = WriteReport(written=names)
             swap_directory(staging_site, project.offline_site_dir)
         else:
-            report = sync_generated(project.docs_dir, read_generated(staging_docs, names))
+            report = publish_staged(project.docs_dir, staging_docs, staged, names)
             swap_directory(staging_site, project.site_dir)
         lap("swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return interviews, report
-
-
-def read_generated(docs_dir: Path, names: list[str]) -> dict[str, str]:
-    return {name: (docs_dir / name).read_bytes().decode("utf-8") for name in names}
 
 
 def stopwatch(timings: dict[str, float]):

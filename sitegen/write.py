@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,12 +65,47 @@ def sync_generated(docs_dir: Path, pages: dict[str, str]) -> WriteReport:
             continue
         atomic_write(path, data)
         report.written.append(relative)
+    finish_sync(docs_dir, set(pages), report)
+    return report
+
+
+def publish_staged(docs_dir: Path, staged_docs: Path, staged: WriteReport, names: list[str]) -> WriteReport:
+    """Bring docs_dir to the generated pages of a staging folder that started as its copy: only the
+    files the staging sync wrote differ, so only they are put in place (linked, else copied)."""
+    report = WriteReport(written=list(staged.written), unchanged=staged.unchanged)
+    for relative in staged.written:
+        link_into_place(staged_docs / relative, docs_dir / relative)
+    finish_sync(docs_dir, set(names), report)
+    return report
+
+
+def link_into_place(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.link")
+    try:
+        os.link(source, temp)
+    except OSError:
+        atomic_write(target, source.read_bytes())
+        return
+    os.replace(temp, target)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link costs one system call where a copy reads and writes the file; every writer here
+    replaces files rather than changing them, so a linked file is never changed through its twin."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def finish_sync(docs_dir: Path, names: set[str], report: WriteReport) -> None:
+    """Remove what the previous run generated and this one did not, and record this run's files."""
     for relative in read_manifest(docs_dir):
-        if relative not in pages and (docs_dir / relative).is_file():
+        if relative not in names and (docs_dir / relative).is_file():
             (docs_dir / relative).unlink()
             remove_empty_parents(docs_dir / relative, docs_dir)
             report.removed.append(relative)
-    manifest = (json.dumps(sorted(pages), ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+    manifest = (json.dumps(sorted(names), ensure_ascii=False, indent=0) + "\n").encode("utf-8")
     if not (docs_dir / MANIFEST).is_file() or (docs_dir / MANIFEST).read_bytes() != manifest:
         atomic_write(docs_dir / MANIFEST, manifest)
-    return report

@@ -116,6 +116,25 @@ def test_sync_writes_changed_files_only_and_removes_only_what_it_generated(tmp_p
     assert (docs / write.MANIFEST).stat().st_mtime_ns == 1
 
 
+def test_a_staging_folder_is_linked_and_published_without_writing_through(tmp_path):
+    docs, staging = tmp_path / "docs", tmp_path / "stage" / "docs"
+    write.sync_generated(docs, {"index.md": "首页", "a.md": "A", "gone.md": "G"})
+    (docs / "assets").mkdir()
+    (docs / "assets" / "site.css").write_text("css", encoding="utf-8")
+    build.stage_docs(docs, staging)
+    assert (staging / "assets" / "site.css").stat().st_ino == (docs / "assets" / "site.css").stat().st_ino
+    staged = write.sync_generated(staging, {"index.md": "首页", "a.md": "A2", "new.md": "N"})
+    # The staging sync replaces files: the linked originals in docs/ keep their old text.
+    assert (docs / "a.md").read_text(encoding="utf-8") == "A" and (docs / "gone.md").is_file()
+    index_inode = (docs / "index.md").stat().st_ino
+    report = write.publish_staged(docs, staging, staged, ["a.md", "index.md", "new.md"])
+    assert (report.written, report.unchanged, report.removed) == (["a.md", "new.md"], 1, ["gone.md"])
+    assert (docs / "a.md").read_text(encoding="utf-8") == "A2" and (docs / "new.md").read_text(encoding="utf-8") == "N"
+    assert not (docs / "gone.md").exists() and (docs / "index.md").stat().st_ino == index_inode
+    assert json.loads((docs / write.MANIFEST).read_text(encoding="utf-8")) == ["a.md", "index.md", "new.md"]
+    assert (docs / "assets" / "site.css").read_text(encoding="utf-8") == "css"
+
+
 def test_sync_removes_folders_it_emptied(tmp_path):
     docs = tmp_path / "docs"
     write.sync_generated(docs, {"topics/x/y.md": "Y", "index.md": "i"})
@@ -502,9 +521,9 @@ def test_an_offline_build_writes_site_offline_and_leaves_docs_alone(tmp_path):
 def test_hand_written_docs_are_copied_and_a_missing_folder_is_made(tmp_path):
     (tmp_path / "docs" / "assets").mkdir(parents=True)
     (tmp_path / "docs" / "assets" / "a.css").write_text("x", encoding="utf-8")
-    build.copy_hand_written(tmp_path / "docs", tmp_path / "stage" / "docs")
+    build.stage_docs(tmp_path / "docs", tmp_path / "stage" / "docs")
     assert (tmp_path / "stage" / "docs" / "assets" / "a.css").read_text(encoding="utf-8") == "x"
-    build.copy_hand_written(tmp_path / "nothing", tmp_path / "other" / "docs")
+    build.stage_docs(tmp_path / "nothing", tmp_path / "other" / "docs")
     assert (tmp_path / "other" / "docs").is_dir()
 
 
