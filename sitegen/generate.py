@@ -32,6 +32,7 @@ from .predictions import Prediction
 from .progress import progress
 from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
+from .template_inputs import inputs_digest
 from .topics import Topic
 
 DEFAULT_PER_PAGE = {"interviews": 50, "topic": 30, "year": 50, "questions": 10, "quotes": 20}
@@ -152,6 +153,7 @@ def render_site(
     adjacent = neighbours(ordered)
     related = related_all(ordered)
     years = by_year_and_month(ordered)
+    locate_months(years, pagination["per_page"]["year"])
     forecasts = prediction_entries(predictions, ordered, topic_by_slug)
     asked = question_groups(ordered)
     marks = prediction_marks(forecasts)
@@ -166,6 +168,7 @@ def render_site(
         "question_count": sum(len(group["questions"]) for group in asked),
     }
     pages: dict[str, str] = {}
+    memo: dict[int, tuple] = {}  # digests of the values index pages share, for their cache keys
     for interview in progress(ordered, stage="pages generated"):
         older, newer = adjacent[interview.slug]
         context = {
@@ -184,7 +187,7 @@ def render_site(
         page = context.get("page")
         if page and page["number"] > 1:
             meta["title"] = pagination["page_title"].format(title=meta["title"], number=page["number"])
-        pages[path] = render_index(env, template, meta, {**shared, "page_path": path, **context})
+        pages[path] = index_page(cache, env, template, meta, {**shared, "page_path": path, **context}, site, memo)
 
     def paged(path: str, template: str, kind: str, items: list, weight=None, **context) -> None:
         """An index in pages of data/pages.yml's per_page: the first at path, the others under page/N."""
@@ -197,9 +200,10 @@ def render_site(
     for entry in entries:
         topic = entry["topic"]
         fill = {"name": topic.name, "description": topic.description}
-        paged(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry["items"], entry=entry, fill=fill)
+        # A topic page reads its topic and count, not every item: an edit elsewhere leaves it alone.
+        heading = {"topic": topic, "count": entry["count"]}
+        paged(f"topics/{topic.slug}.md", "topic.md.j2", "topic", entry["items"], entry=heading, fill=fill)
     chart = topic_chart(entries, ordered)
-    locate_months(years, pagination["per_page"]["year"])
     index("archive/index.md", "archive.md.j2", "archive", chart=chart, fill={"count": len(ordered)})
     for year in years:
         fill = {"year": year["year"], "count": year["count"]}
@@ -210,7 +214,17 @@ def render_site(
     paged("quotes/index.md", "quotes.md.j2", "quotes", key_point_groups(ordered), picked=picked)
     count = shared["question_count"]
     # Questions come in whole interviews; a page holds per_page questions, not per_page interviews.
-    paged("questions/index.md", "questions.md.j2", "questions", asked, weight=question_count, fill={"count": count})
+    # The filter names the topics; their items would only tie every page to every interview.
+    named = [{"topic": entry["topic"], "count": entry["count"]} for entry in entries]
+    paged(
+        "questions/index.md",
+        "questions.md.j2",
+        "questions",
+        asked,
+        weight=question_count,
+        fill={"count": count},
+        topics=named,
+    )
     index(
         "predictions/index.md",
         "predictions.md.j2",
@@ -220,7 +234,7 @@ def render_site(
         fill={"count": len(forecasts)},
     )
     aliases = [[topic.name, *topic.words] for topic in topics]
-    search_files = build_search_index(ordered, site.page_url, aliases)
+    search_files = search_index_files(cache, ordered, site, aliases)
     pages.update(search_files)
     if site.offline:
         pages[OFFLINE_SCRIPT] = offline_script(search_files)
@@ -231,6 +245,34 @@ def render_site(
     pages[FIDELITY_PATH] = fidelity_report(ordered)
     cache.prune()
     return pages
+
+
+def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> str:
+    """An index page from the cache when everything its template reads is unchanged; the site's
+    settings decide its links (folders or .html files)."""
+    inputs = inputs_digest(env, template, context, memo)
+    if inputs is None:
+        return render_index(env, template, meta, context)
+    key = cache.key(template, repr((sorted(meta.items()), inputs, repr(site))).encode("utf-8"))
+    page = cache.get(key)
+    if page is None:
+        page = render_index(env, template, meta, context)
+        cache.put(key, page)
+    return page
+
+
+def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict[str, str]:
+    """The search index from the cache while the interviews, their URLs and the topics' names are
+    unchanged: any other change to an interview changes its source key."""
+    if not all(interview.source_key for interview in ordered):
+        return build_search_index(ordered, site.page_url, aliases)
+    inputs = [(interview.source_key, site.page_url(interview)) for interview in ordered]
+    key = cache.key("search index", repr((inputs, aliases)).encode("utf-8"))
+    files = cache.get(key)
+    if files is None:
+        files = build_search_index(ordered, site.page_url, aliases)
+        cache.put(key, files)
+    return files
 
 
 def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site) -> str:

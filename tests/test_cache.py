@@ -132,7 +132,7 @@ def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cache
 def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
     project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
     assert run_build(project, "-q").returncode == 0
-    page_entries = sorted((project / ".cache" / "pages").glob("*.pickle"))
+    page_entries = [entry for entry in page_cache(project) if "\nseed: " in str(pickle.loads(entry.read_bytes()))]
     assert len(page_entries) == 3
     for entry in page_entries:
         entry.write_bytes(pickle.dumps(pickle.loads(entry.read_bytes()) + "\n缓存里的页面\n"))
@@ -147,3 +147,46 @@ def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path)
     texts = [page.read_text(encoding="utf-8") for page in pages]
     assert sum("新标题" in text for text in texts) == 3, "its own page and both neighbours' pager links"
     assert not any("缓存里的页面" in text for text in texts)
+
+
+def page_cache(project: Path) -> list[Path]:
+    return sorted((project / ".cache" / "pages").glob("*.pickle"))
+
+
+def index_pages(project: Path) -> dict[str, str]:
+    docs = project / "docs"
+    return {
+        str(path.relative_to(docs)): path.read_text(encoding="utf-8")
+        for path in docs.rglob("*.md")
+        if path.parent.name != "interviews" or path.name == "index.md"
+    }
+
+
+def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_show_changes(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
+    assert run_build(project, "-q").returncode == 0
+    for entry in page_cache(project):
+        value = pickle.loads(entry.read_bytes())
+        if isinstance(value, dict):
+            value = {**value, "search/planted.json": "{}"}
+        elif "\nseed: " not in value:
+            value += "\n缓存里的索引\n"
+        entry.write_bytes(pickle.dumps(value))
+    assert run_build(project, "-q").returncode == 0
+    before = index_pages(project)
+    assert all("缓存里的索引" in text for text in before.values()), "every index page came from the cache"
+    assert (project / "docs" / "search" / "planted.json").is_file()
+
+    seed = project / "seeds" / SEEDS[1].name
+    title = seed.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
+    seed.write_text(seed.read_text(encoding="utf-8").replace(title, "新标题", 1), encoding="utf-8")
+    assert run_build(project, "-q").returncode == 0
+    after = index_pages(project)
+    showing = [name for name, text in after.items() if "新标题" in text]
+    assert {"index.md", "interviews/index.md", "archive/index.md"} <= set(showing)
+    assert not any(title in text for text in after.values()), "no page shows the old title"
+    assert not any("缓存里的索引" in after[name] for name in showing)
+    assert any("缓存里的索引" in text for text in after.values()), "pages that do not show it are not rendered"
+    assert not (project / "docs" / "search" / "planted.json").exists(), "the search index is built again"
+    search = "".join(p.read_text(encoding="utf-8") for p in (project / "docs" / "search" / "docs").glob("*.json"))
+    assert "新标题" in search and title not in search

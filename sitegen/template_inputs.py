@@ -1,0 +1,79 @@
+"""What a page template reads, reduced to one digest: the key under which its page is cached.
+
+A page is rendered again only when something its template reads changed. The names a template
+reads come from Jinja's own parser (its includes see the page's variables too); each value is
+described by content, an interview by the key of the seed it was loaded from. A value of a type
+not described here makes the page uncacheable rather than risk showing a stale page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+import jinja2
+from jinja2 import meta
+
+from .model import Interview
+
+PLAIN = (str, int, float, bool, date, datetime, type(None), re.Pattern)
+
+
+@lru_cache(maxsize=128)
+def template_reads(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """The variables a template and the templates it includes or imports read from the page."""
+    source = env.loader.get_source(env, name)[0]
+    tree = env.parse(source)
+    names = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        # None: a name computed at render time, which no template here uses.
+        names |= template_reads(env, other) if other else {"*"}
+    return frozenset(names)
+
+
+def describe(value, memo: dict[int, tuple]) -> str | None:
+    """A digest of value's content, or None when part of it cannot be described. ``memo`` keeps the
+    digests of objects shared by many pages (the interview list, a topic's entries) for one build,
+    with the object itself, so that no other object can take its id while the memo lives. The
+    values must not change while it does."""
+    if isinstance(value, PLAIN):
+        return repr(value)
+    known = memo.get(id(value))
+    if known is not None:
+        return known[1]
+    text = describe_composite(value, memo)
+    if text is None:
+        return None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    memo[id(value)] = (value, digest)
+    return digest
+
+
+def describe_composite(value, memo: dict[int, tuple]) -> str | None:
+    if isinstance(value, Interview):
+        return f"interview {value.source_key} {value.slug}" if value.source_key else None
+    if isinstance(value, dict):
+        items = [(describe(key, memo), describe(item, memo)) for key, item in value.items()]
+        parts = sorted(f"{key}:{item}" for key, item in items if key is not None and item is not None)
+        return None if len(parts) < len(items) else "dict " + ",".join(parts)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        parts = [describe(item, memo) for item in value]
+        if None in parts:
+            return None
+        return f"{type(value).__name__} " + ",".join(sorted(parts) if isinstance(value, (set, frozenset)) else parts)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        inner = describe_composite(fields, memo)
+        return None if inner is None else f"{type(value).__qualname__} {inner}"
+    return None
+
+
+def inputs_digest(env: jinja2.Environment, template: str, context: dict, memo: dict[int, tuple]) -> str | None:
+    """One digest of everything the template reads from context; None when it cannot be cached."""
+    reads = template_reads(env, template)
+    if "*" in reads:
+        return None
+    return describe({name: context[name] for name in reads if name in context}, memo)

@@ -1,0 +1,67 @@
+"""The cache key of an index page: the names its template reads and a digest of their values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+import jinja2
+
+from sitegen.template_inputs import describe, inputs_digest, template_reads
+
+from .conftest import inline_interview
+
+
+def environment(**templates: str) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.DictLoader(templates))
+
+
+def test_a_template_reads_its_own_names_and_those_of_what_it_includes():
+    env = environment(**{"page.j2": "{% include 'part.j2' %}{{ x }}{% set y = 1 %}{{ y }}", "part.j2": "{{ z.a }}"})
+    assert template_reads(env, "page.j2") == {"x", "z"}
+
+
+def test_a_template_that_includes_by_a_computed_name_is_never_cached():
+    env = environment(**{"page.j2": "{% include name %}"})
+    assert inputs_digest(env, "page.j2", {"name": "x"}, {}) is None
+
+
+def test_only_the_names_read_count():
+    env = environment(**{"page.j2": "{{ x }}"})
+    assert inputs_digest(env, "page.j2", {"x": 1, "y": 2}, {}) == inputs_digest(env, "page.j2", {"x": 1, "y": 3}, {})
+    assert inputs_digest(env, "page.j2", {"x": 1}, {}) != inputs_digest(env, "page.j2", {"x": 2}, {})
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    when: date
+    words: tuple
+
+
+def test_values_are_described_by_content_and_unknown_ones_by_nothing():
+    first = {"a": [Entry("甲", date(2024, 1, 2), ("x",))], "b": re.compile("y")}
+    same = {"b": re.compile("y"), "a": [Entry("甲", date(2024, 1, 2), ("x",))]}
+    assert describe(first, {}) == describe(same, {})
+    for changed in ("乙", date(2024, 1, 3), ("z",)):
+        field = {str: "name", date: "when", tuple: "words"}[type(changed)]
+        other = {**first, "a": [replace(first["a"][0], **{field: changed})]}
+        assert describe(other, {}) != describe(first, {})
+    assert describe({"a": object()}, {}) is None
+    assert describe([1, 2], {}) != describe([2, 1], {}) and describe({1, 2}, {}) == describe({2, 1}, {})
+
+
+def test_an_interview_is_its_source_key_and_url_and_without_a_key_it_is_not_cached():
+    interview = inline_interview("**主持人：** 你好？\n\n**Sam Altman：** 你好。")
+    keyed = replace(interview, source_key="k1")
+    assert describe(keyed, {}) != describe(replace(interview, source_key="k2"), {})
+    assert describe(keyed, {}) != describe(replace(keyed, slug="other"), {})
+    assert describe(replace(interview, source_key=""), {}) is None
+
+
+def test_the_memo_holds_what_it_describes_so_no_other_value_takes_its_id():
+    memo: dict = {}
+    describe([["甲"]], memo)
+    assert all(value is not None for value, _ in memo.values())
+    assert describe([["乙"]], memo) != describe([["甲"]], {})
