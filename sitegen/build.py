@@ -227,9 +227,17 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     return loaded
 
 
+def worker_count(sources: int) -> int:
+    """Processes to load this many seeds: one below PARALLEL_FROM (starting processes costs more
+    than it saves), else one per PARALLEL_FROM / 2 seeds, at most one per core."""
+    if sources < PARALLEL_FROM:
+        return 1
+    return min(os.cpu_count() or 1, sources // (PARALLEL_FROM // 2))
+
+
 def load_many(sources: list[tuple[str, bytes]], data: DataFiles):
-    workers = min(os.cpu_count() or 1, len(sources) // (PARALLEL_FROM // 2) or 1)
-    if len(sources) < PARALLEL_FROM or workers < 2:
+    workers = worker_count(len(sources))
+    if workers < 2:
         return (load_or_error(source, data) for source in sources)
     # Spawned, not forked: under `serve` the hook runs beside MkDocs' server threads, and a fork
     # copies whatever lock one of them holds.

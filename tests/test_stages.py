@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -561,7 +563,7 @@ def test_progress_names_each_stage_and_counts_its_work(tmp_path, capsys, monkeyp
     shown = capsys.readouterr().err
     pages = sum(1 for _ in (root / "docs").rglob("*.md"))
     # Each bar names its stage and the size of its work (it is cleared at the end, so not all counts show).
-    assert re.search(r"seeds read: .*\b\d+/2 ", shown)
+    assert re.search(r"seeds read: [^\r\n]*\b\d+/2 ", shown)
     assert "pages generated" in shown
     assert re.search(rf"MkDocs rendering: .*\b\d+/{pages} ", shown)
 
@@ -629,3 +631,133 @@ def test_questions_are_paged_by_their_number_in_whole_interviews():
     assert [[len(group) for group in page["items"]] for page in pages] == [[30, 25], [10], [70], [5]]
     assert [page["path"] for page in pages][1:] == [f"questions/page/{n}.md" for n in (2, 3, 4)]
     assert paginate("questions/index.md", [], 60, len)[0]["items"] == []
+
+
+# --- caches and settings of a real build, in process ---------------------------------------------
+
+
+def cached_build(tmp_path: Path, seeds: int = 2) -> build.Project:
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:seeds])
+    return build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache")
+
+
+def pickles(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pickle"))
+
+
+def test_each_cache_has_its_folder_and_the_offline_copy_its_own(tmp_path):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    cache = project.cache_dir
+    assert len(pickles(cache / "seeds")) == 2 and pickles(cache / "pages") and pickles(cache / "html")
+    build.build_site(project, Problems(), offline=True)
+    assert pickles(cache / "pages-files") and pickles(cache / "html-files")
+    assert sorted(p.name for p in cache.iterdir()) == ["html", "html-files", "pages", "pages-files", "seeds"]
+
+
+def test_a_loaded_interview_carries_its_seed_key_and_the_cache_gives_it_back(tmp_path):
+    project = cached_build(tmp_path)
+    first, _ = build.load_project(project, Problems())
+    assert all(len(i.source_key) == 64 for i in first)
+    assert {i.source_key for i in first} == {p.stem for p in pickles(project.cache_dir / "seeds")}
+    again, _ = build.load_project(project, Problems())
+    assert [(i.slug, i.source_key) for i in again] == [(i.slug, i.source_key) for i in first]
+
+
+def test_the_seed_cache_is_keyed_by_the_code_that_loads_seeds(tmp_path, monkeypatch):
+    project = cached_build(tmp_path)
+    package = tmp_path / "sitegen"
+    shutil.copytree(ROOT / "sitegen", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "__file__", str(package / "build.py"))
+    build.load_project(project, Problems())
+    before = pickles(project.cache_dir / "seeds")
+    build.load_project(project, Problems())
+    assert pickles(project.cache_dir / "seeds") == before
+    (package / "clean.py").write_text((package / "clean.py").read_text(encoding="utf-8") + "\n# changed\n")
+    build.load_project(project, Problems())
+    after = pickles(project.cache_dir / "seeds")
+    assert len(after) == 2 and not set(after) & set(before)
+
+
+def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    for entry in pickles(project.cache_dir / "pages"):
+        page = pickle.loads(entry.read_bytes())
+        if isinstance(page, str):
+            entry.write_bytes(pickle.dumps(page + "\n缓存里的页面\n"))
+    build.build_site(project, Problems())
+    page = next((project.root / "docs" / "interviews").glob("2*.md"))
+    assert "缓存里的页面" in page.read_text(encoding="utf-8")
+    template = project.templates_dir / "pages" / "interview.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n模板改过\n", encoding="utf-8")
+    build.build_site(project, Problems())
+    text = page.read_text(encoding="utf-8")
+    assert "模板改过" in text and "缓存里的页面" not in text
+
+
+@pytest.mark.parametrize("cores, seeds, workers", [(4, 63, 1), (4, 64, 2), (4, 1000, 4), (None, 1000, 1), (1, 64, 1)])
+def test_seeds_load_on_one_process_per_32_seeds_from_64_up_to_the_cores(monkeypatch, cores, seeds, workers):
+    monkeypatch.setattr(build.os, "cpu_count", lambda: cores)
+    assert build.worker_count(seeds) == workers
+
+
+def test_site_settings_end_the_url_with_a_slash_and_default_to_empty(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    site = build.site_settings(build.load_mkdocs_config(project, site_url="https://example.org/sub"))
+    assert site.url == "https://example.org/sub/"
+    config = SimpleNamespace(site_name="名", site_description=None, site_url=None, use_directory_urls=True, extra={})
+    bare = build.site_settings(config)
+    assert (bare.url, bare.description) == ("/", "")
+
+
+def test_a_build_stores_the_seconds_of_each_stage_and_passes_settings_to_mkdocs(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    timings: dict[str, float] = {}
+    project = build.Project(root=root, seeds_dir=root / "seeds")
+    build.build_site(project, Problems(), timings=timings, site_name="另一个名字")
+    assert set(timings) == {"generator", "mkdocs", "swap"} and all(t > 0 for t in timings.values())
+    assert "另一个名字" in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_swap_keeps_the_times_of_unchanged_files_only_and_removes_the_old_copy(tmp_path):
+    target, new = tmp_path / "site", tmp_path / "new"
+    for folder, same, changed in ((target, "同样", "旧的"), (new, "同样", "新的")):
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "same.txt").write_text(same, encoding="utf-8")
+        (folder / "changed.txt").write_text(changed, encoding="utf-8")
+    (new / "added.txt").write_text("加", encoding="utf-8")
+    for path in (target / "sub" / "same.txt", target / "changed.txt"):
+        os.utime(path, ns=(10**9, 10**9))
+    build.swap_directory(new, target)
+    assert (target / "sub" / "same.txt").stat().st_mtime_ns == 10**9
+    assert (target / "changed.txt").stat().st_mtime_ns != 10**9
+    assert (target / "changed.txt").read_text(encoding="utf-8") == "新的" and (target / "added.txt").is_file()
+    assert not build.old_copy(target).exists() and not new.exists()
+
+
+def test_recovery_removes_the_old_copy_beside_a_site_that_is_in_place(tmp_path):
+    (tmp_path / "site").mkdir()
+    build.old_copy(tmp_path / "site").mkdir()
+    (tmp_path / ".staging-x").mkdir()
+    build.recover_interrupted(tmp_path, (tmp_path / "site",))
+    assert (tmp_path / "site").is_dir() and not build.old_copy(tmp_path / "site").exists()
+    assert not (tmp_path / ".staging-x").exists()
+
+
+def test_a_symbolic_link_in_docs_is_staged_as_a_link(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "a.css").write_text("x", encoding="utf-8")
+    (docs / "b.css").symlink_to("assets/a.css")
+    build.stage_docs(docs, tmp_path / "stage")
+    assert (tmp_path / "stage" / "b.css").is_symlink()
+
+
+def test_quotes_and_predictions_of_missing_seeds_are_named_by_their_data_file(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    problems = Problems()
+    build.load_project(build.Project(root=root, seeds_dir=root / "seeds"), problems)
+    notes = " ".join(problems.notes)
+    assert "data/quotes.yml:" in notes and "data/predictions.yml:" in notes
