@@ -24,6 +24,7 @@ from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
 from .furniture import Furniture, load_furniture
 from .generate import Site, render_site
+from .indexes import questions_of
 from .model import Article, Interview
 from .parse import parse_article
 from .predictions import Prediction, load_predictions
@@ -138,7 +139,8 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
     passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
     # The article's body lines are in the interview now; its header is what is kept of it.
     article = replace(article, body=())
-    return article, replace(interview, topic_excerpts=passages, search_tokens=search_tokens(interview))
+    worked_out = {"search_tokens": search_tokens(interview), "questions": tuple(questions_of(interview))}
+    return article, replace(interview, topic_excerpts=passages, **worked_out)
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:

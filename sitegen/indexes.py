@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 import re
 from collections import Counter, defaultdict
 from datetime import date
@@ -45,22 +47,65 @@ def neighbours(interviews: list[Interview]) -> dict[str, tuple[Interview | None,
 
 
 def related_all(interviews: list[Interview], limit: int = RELATED_LIMIT) -> dict[str, list[Interview]]:
-    """Related interviews of every interview. Topic sets become bit masks, so comparing two
-    interviews is one AND and a bit count, fast enough for thousands of interviews."""
+    """Related interviews of every interview: most topics shared first, then nearest in time, then
+    by URL. Interviews with the same topics form a group sorted by time, so an interview looks at
+    the few nearest members of each group that shares a topic instead of at every interview: the
+    work grows with the number of distinct topic sets, not with the square of the archive."""
     slugs = sorted({slug for i in interviews for slug in i.topics})
     bit = {slug: 1 << n for n, slug in enumerate(slugs)}
     masks = [sum(bit[slug] for slug in set(i.topics)) for i in interviews]
     times = [i.header.published.timestamp() for i in interviews]
+    groups: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
+    for n, mask in enumerate(masks):
+        if mask:
+            groups[mask].append((times[n], interviews[n].slug, n))
+    for members in groups.values():
+        members.sort()
     result = {}
     for n, interview in enumerate(interviews):
-        mask, when = masks[n], times[n]
-        scored = [
-            (-(mask & other).bit_count(), abs(times[m] - when), interviews[m].slug, m)
-            for m, other in enumerate(masks)
-            if m != n and mask & other
-        ]
-        result[interview.slug] = [interviews[m] for *_, m in heapq.nsmallest(limit, scored)]
+        best = nearest_by_shared_topics(n, masks[n], times[n], groups, limit)
+        result[interview.slug] = [interviews[m] for *_, m in best]
     return result
+
+
+def nearest_by_shared_topics(n: int, mask: int, when: float, groups: dict, limit: int) -> list[tuple]:
+    """The ``limit`` best (-shared, distance, slug, index) of interview n, level by level of topics
+    shared: no interview sharing fewer topics can outrank one that shares more."""
+    levels: dict[int, list[list]] = defaultdict(list)
+    for other, members in groups.items():
+        shared = (mask & other).bit_count()
+        if shared:
+            levels[shared].append(members)
+    found: list[tuple] = []
+    for shared in sorted(levels, reverse=True):
+        for members in levels[shared]:
+            found += [(-shared, distance, slug, m) for distance, slug, m in nearest_in_time(members, when, n, limit)]
+        if len(found) >= limit:
+            break
+    return heapq.nsmallest(limit, found)
+
+
+def nearest_in_time(members: list[tuple[float, str, int]], when: float, n: int, limit: int) -> list[tuple]:
+    """(distance, slug, index) of the members nearest to when, all that tie with the last of them
+    included so the slug can break the tie; interview n itself left out."""
+    right = bisect.bisect_left(members, (when,))
+    left = right - 1
+    taken: list[tuple] = []
+    while left >= 0 or right < len(members):
+        before = when - members[left][0] if left >= 0 else math.inf
+        after = members[right][0] - when if right < len(members) else math.inf
+        distance = min(before, after)
+        if len(taken) >= limit and distance > taken[-1][0]:
+            break
+        if before <= after:
+            _, slug, m = members[left]
+            left -= 1
+        else:
+            _, slug, m = members[right]
+            right += 1
+        if m != n:
+            taken.append((distance, slug, m))
+    return taken
 
 
 def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> list[dict]:
@@ -199,12 +244,17 @@ def question_of(turn: Turn) -> str:
 def questions_of(interview: Interview) -> list[dict]:
     """Every question a host or audience member asked, with the guest's turn that answers it."""
     turns = [block for block in interview.blocks if isinstance(block, Turn)]
+    answers: list[Turn | None] = []  # the guest's next turn after each turn, found from the end
+    following = None
+    for turn in reversed(turns):
+        answers.append(following)
+        following = turn if turn.speaker.role == "guest" else following
+    answers.reverse()
     found = []
-    for index, turn in enumerate(turns):
+    for turn, answer in zip(turns, answers, strict=True):
         if turn.speaker.role not in ASKERS:
             continue
         question = question_of(turn)
-        answer = next((t for t in turns[index + 1 :] if t.speaker.role == "guest"), None)
         if question and answer:
             full = " ".join(paragraph.text for paragraph in turn.paragraphs).strip()
             found.append(
@@ -219,9 +269,14 @@ def questions_of(interview: Interview) -> list[dict]:
     return found
 
 
+def questions_in(interview: Interview) -> list[dict]:
+    """The interview's questions, as found when it was loaded, else found now."""
+    return questions_of(interview) if interview.questions is None else list(interview.questions)
+
+
 def question_groups(interviews: list[Interview]) -> list[dict]:
     """Interviews newest first, each with its questions; interviews without turns are left out."""
-    groups = [{"interview": interview, "questions": questions_of(interview)} for interview in interviews]
+    groups = [{"interview": interview, "questions": questions_in(interview)} for interview in interviews]
     return [group for group in groups if group["questions"]]
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import re
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jinja2
 from jinja2 import meta
@@ -65,10 +65,14 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
             return None
         return f"{type(value).__name__} " + ",".join(sorted(parts) if isinstance(value, (set, frozenset)) else parts)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        inner = describe_composite(fields, memo)
+        inner = describe_composite({name: getattr(value, name) for name in field_names(type(value))}, memo)
         return None if inner is None else f"{type(value).__qualname__} {inner}"
     return None
+
+
+@cache
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def inputs_digest(env: jinja2.Environment, template: str, context: dict, memo: dict[int, tuple]) -> str | None:

@@ -5,12 +5,27 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.build import load_data, parse_and_clean
 from sitegen.clean import clean_body
 from sitegen.enrich import enrich
-from sitegen.indexes import by_year_and_month, hosts, neighbours, related_all, topic_chart, topic_entries
+from sitegen.indexes import (
+    by_year_and_month,
+    hosts,
+    neighbours,
+    question_groups,
+    questions_of,
+    related_all,
+    topic_chart,
+    topic_entries,
+)
 from sitegen.model import Article, Header, Line
 from sitegen.parse import BEIJING
 from sitegen.topics import Topic, word_pattern
+
+from .conftest import ROOT, SEEDS
 
 
 def item(day: str, topics=(), host="", hits=None):
@@ -66,3 +81,58 @@ def test_chart_shades_scale_to_the_busiest_cell():
     chart = topic_chart(topic_entries(topics, items), items)
     assert chart["months"] == ["2024-01", "2024-03"]
     assert [(c["hits"], c["shade"]) for c in chart["rows"][0]["cells"]] == [(4, 1.0), (2, 0.5)]
+
+
+def related_by_comparing_every_pair(interviews, limit=3):
+    """The definition, one pair at a time: what related_all must give, however it gets there."""
+    result = {}
+    for me in interviews:
+        mine = set(me.topics)
+        scored = [
+            (
+                -len(mine & set(other.topics)),
+                abs((other.header.published - me.header.published).total_seconds()),
+                other.slug,
+            )
+            for other in interviews
+            if other is not me and mine & set(other.topics)
+        ]
+        result[me.slug] = [slug for *_, slug in sorted(scored)[:limit]]
+    return result
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sets(st.sampled_from("abcde"), max_size=3)),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda pair: pair[0],
+    )
+)
+def test_related_matches_comparing_every_pair(days):
+    interviews = [item(f"2024-01-{1 + day % 28:02d}", sorted(topics)) for day, topics in days if day < 28]
+    interviews = list({i.slug: i for i in interviews}.values())
+    # Several interviews on one day tie on distance; the URL decides between them.
+    interviews += [replace(i, slug=i.slug + "-b") for i in interviews[:3]]
+    found = {slug: [i.slug for i in items] for slug, items in related_all(interviews).items()}
+    assert found == related_by_comparing_every_pair(interviews)
+
+
+def test_interviews_at_the_same_time_are_told_apart_by_url():
+    me, other = item("2024-01-10", ["a"]), item("2024-01-08", ["a"])
+    twin = replace(other, slug=other.slug + "-b")
+    interviews = [me, twin, other]
+    assert [i.slug for i in related_all(interviews, limit=1)[me.slug]] == [other.slug]
+    assert {s: [i.slug for i in r] for s, r in related_all(interviews).items()} == related_by_comparing_every_pair(
+        interviews
+    )
+
+
+def test_questions_are_worked_out_when_a_seed_is_loaded_and_used_from_there():
+    data = load_data(ROOT / "data")
+    _, loaded = parse_and_clean(SEEDS[0].name, SEEDS[0].read_bytes(), data)
+    assert loaded.questions and list(loaded.questions) == questions_of(replace(loaded, questions=None))
+    planted = ({"asker": "主持人", "question": "来自加载时的问题？", "full": "", "turn": "t1", "answer": "t2"},)
+    groups = question_groups([replace(loaded, questions=planted), replace(loaded, questions=())])
+    assert [group["questions"] for group in groups] == [list(planted)]
