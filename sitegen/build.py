@@ -9,7 +9,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -48,13 +48,16 @@ class Project:
     # Where a build keeps loaded seeds, interview pages and HTML for the next one; None (in-process
     # callers, tests) keeps nothing.
     cache_dir: Path | None = None
+    # Cache entries held in memory by kind, for a process that builds again and again (`serve`).
+    memory: dict | None = field(default=None, compare=False)
 
     def page_cache(self, offline: bool) -> PickleCache:
-        """Interview pages as Markdown, keyed by everything their template reads."""
+        """Generated pages, keyed by everything their template reads, and the search index."""
         if self.cache_dir is None:
             return PickleCache()
         folder = cache_folder(self.cache_dir, "pages", directory_urls=not offline)
-        return PickleCache(folder, fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir))
+        salt = fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir)
+        return PickleCache(folder, salt, memory=self.held(folder.name))
 
     def seed_cache(self) -> PickleCache:
         if self.cache_dir is None:
@@ -62,7 +65,10 @@ class Project:
         package = Path(__file__).parent
         code = fingerprint(sorted(package.glob("*.py")), package)
         data = fingerprint(sorted(self.data_dir.glob("*.yml")), self.data_dir)
-        return PickleCache(self.cache_dir / "seeds", code + data)
+        return PickleCache(self.cache_dir / "seeds", code + data, memory=self.held("seeds"))
+
+    def held(self, kind: str) -> dict | None:
+        return None if self.memory is None else self.memory.setdefault(kind, {})
 
     @property
     def config_file(self) -> Path:
@@ -338,10 +344,13 @@ def prepare(project: Project, config, problems: Problems) -> tuple[list[Intervie
     return interviews, pages, redirect_maps(data, pages, project, problems)
 
 
-def generate(project: Project, config, problems: Problems) -> tuple[list[Interview], WriteReport, dict[str, str]]:
-    """Regenerate config.docs_dir in place (used by the `mkdocs serve` hook)."""
+def generate(
+    project: Project, config, problems: Problems, known: dict | None = None
+) -> tuple[list[Interview], WriteReport, dict[str, str]]:
+    """Regenerate config.docs_dir in place (used by the `mkdocs serve` hook); ``known``: see
+    write.sync_generated."""
     interviews, pages, redirects = prepare(project, config, problems)
-    return interviews, sync_generated(Path(config.docs_dir), pages), redirects
+    return interviews, sync_generated(Path(config.docs_dir), pages, known), redirects
 
 
 def redirect_maps(data: DataFiles, pages: dict[str, str], project: Project, problems: Problems) -> dict[str, str]:

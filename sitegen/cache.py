@@ -34,6 +34,9 @@ class PickleCache:
     folder: Path | None = None
     salt: str = ""
     used: set[str] = field(default_factory=set)
+    # Entries this process already holds (`serve` keeps them from one rebuild to the next): a hit
+    # here is neither read nor unpickled again. The values are shared, so they are never changed.
+    memory: dict | None = None
 
     def key(self, name: str, raw: bytes) -> str:
         return hashlib.sha256(self.salt.encode() + name.encode() + b"\0" + raw).hexdigest()
@@ -42,15 +45,22 @@ class PickleCache:
         if self.folder is None:
             return None
         self.used.add(key)
+        if self.memory is not None and key in self.memory:
+            return self.memory[key]
         try:
-            return pickle.loads((self.folder / (key + SUFFIX)).read_bytes())
+            value = pickle.loads((self.folder / (key + SUFFIX)).read_bytes())
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             return None
+        if self.memory is not None:
+            self.memory[key] = value
+        return value
 
     def put(self, key: str, value) -> None:
         if self.folder is None:
             return
         self.used.add(key)
+        if self.memory is not None:
+            self.memory[key] = value
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / (key + SUFFIX)
         partial = target.with_name(f".{key}.{os.getpid()}")
@@ -59,6 +69,9 @@ class PickleCache:
 
     def prune(self) -> None:
         """Remove the entries this build did not ask for: seeds deleted or changed since."""
+        if self.memory is not None:
+            for key in set(self.memory) - self.used:
+                del self.memory[key]
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():

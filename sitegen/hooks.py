@@ -21,15 +21,19 @@ from sitegen.render_cache import RenderCache
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
 
+# Held for the whole `serve` session: the HTML of unchanged pages is not converted again, loaded
+# seeds and generated pages are not read from the cache again, and a generated file whose text,
+# size and time are those it was synced with is not read again.
+render_cache: RenderCache | None = None
+theme_seen: str | None = None
+held_entries: dict = {}
+synced_files: dict = {}
+
+
 def project_of(config) -> Project:
     root = Path(config.config_file_path).parent
     seeds = Path(os.environ.get("SITEGEN_SEEDS", root / "seeds"))
-    return Project(root=root, seeds_dir=seeds, cache_dir=root / CACHE_DIR)
-
-
-# One cache for the whole `serve` session: the HTML of unchanged pages is not converted again.
-render_cache: RenderCache | None = None
-theme_seen: str | None = None
+    return Project(root=root, seeds_dir=seeds, cache_dir=root / CACHE_DIR, memory=held_entries)
 
 
 def theme_changed(project: Project) -> bool:
@@ -56,7 +60,7 @@ def on_pre_build(config) -> None:
     render_cache.on_pre_build(config)
     try:
         with one_build_at_a_time(project.root, say=log.info):
-            _, report, redirects = generate(project, config, problems)
+            _, report, redirects = generate(project, config, problems, synced_files)
         config.plugins["redirects"].config["redirect_maps"] = redirects
         if theme_changed(project):
             touch_pages(Path(config.docs_dir))

@@ -50,23 +50,43 @@ def remove_empty_parents(path: Path, root: Path) -> None:
             return
 
 
-def sync_generated(docs_dir: Path, pages: dict[str, str]) -> WriteReport:
+def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = None) -> WriteReport:
     """Make docs_dir hold exactly these generated pages; hand-written files are never touched.
 
     Only files listed in the previous run's manifest are ever removed, so a file somebody
     wrote by hand cannot be deleted even if it sits in a generated folder.
+    ``known``, kept by a caller that syncs again and again (`serve`), holds each file's text with
+    the size and time it had once synced: a file with that text, size and time is not read again.
     """
     report = WriteReport()
+    known = {} if known is None else known
     for relative in sorted(pages):
-        path = docs_dir / relative
-        data = pages[relative].encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
+        path, text = docs_dir / relative, pages[relative]
+        if is_synced(path, text, known.get(relative)):
             report.unchanged += 1
             continue
-        atomic_write(path, data)
-        report.written.append(relative)
+        data = text.encode("utf-8")
+        if path.is_file() and path.read_bytes() == data:
+            report.unchanged += 1
+        else:
+            atomic_write(path, data)
+            report.written.append(relative)
+        stat = path.stat()
+        known[relative] = (text, stat.st_size, stat.st_mtime_ns)
+    for relative in set(known) - set(pages):
+        del known[relative]
     finish_sync(docs_dir, set(pages), report)
     return report
+
+
+def is_synced(path: Path, text: str, seen: tuple | None) -> bool:
+    if seen is None or seen[0] != text:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == seen[1:]
 
 
 def publish_staged(docs_dir: Path, staged_docs: Path, staged: WriteReport, names: list[str]) -> WriteReport:

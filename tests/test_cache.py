@@ -190,3 +190,22 @@ def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_sh
     assert not (project / "docs" / "search" / "planted.json").exists(), "the search index is built again"
     search = "".join(p.read_text(encoding="utf-8") for p in (project / "docs" / "search" / "docs").glob("*.json"))
     assert "新标题" in search and title not in search
+
+
+def test_entries_held_in_memory_are_not_read_again_and_pruned_with_the_others(tmp_path):
+    from sitegen.cache import PickleCache
+
+    held: dict = {}
+    cache = PickleCache(tmp_path / "c", "salt", memory=held)
+    cache.put("a", ["甲"])
+    cache.put("b", "乙")
+    for path in (tmp_path / "c").glob("*.pickle"):
+        path.unlink()
+    again = PickleCache(tmp_path / "c", "salt", memory=held)
+    assert again.get("a") == ["甲"] and again.get("a") is held["a"]
+    again.prune()
+    assert set(held) == {"a"}
+    disk = PickleCache(tmp_path / "d", memory={})
+    disk.put("k", 1)
+    fresh: dict = {}
+    assert PickleCache(tmp_path / "d", memory=fresh).get("k") == 1 and fresh == {"k": 1}

@@ -761,3 +761,17 @@ def test_quotes_and_predictions_of_missing_seeds_are_named_by_their_data_file(tm
     build.load_project(build.Project(root=root, seeds_dir=root / "seeds"), problems)
     notes = " ".join(problems.notes)
     assert "data/quotes.yml:" in notes and "data/predictions.yml:" in notes
+
+
+def test_a_sync_that_knows_a_file_does_not_read_it_again_unless_it_changed_on_disk(tmp_path, monkeypatch):
+    docs, known = tmp_path / "docs", {}
+    write.sync_generated(docs, {"a.md": "甲", "b.md": "乙"}, known)
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    report = write.sync_generated(docs, {"a.md": "甲", "b.md": "乙"}, known)
+    assert (report.written, report.unchanged, read) == ([], 2, [".generated.json"])
+    (docs / "a.md").write_text("别人改过", encoding="utf-8")
+    report = write.sync_generated(docs, {"a.md": "甲"}, known)
+    assert report.written == ["a.md"] and (docs / "a.md").read_text(encoding="utf-8") == "甲"
+    assert set(known) == {"a.md"} and report.removed == ["b.md"]
