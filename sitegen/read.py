@@ -53,7 +53,3 @@ def decode_seed(name: str, data: bytes) -> str:
         if len(line) > MAX_LINE_CHARS:
             raise InputError(name, number, f"line is {len(line):,} characters long, more than {MAX_LINE_CHARS:,}")
     return text
-
-
-def read_seed(path: Path) -> str:
-    return decode_seed(display_path(path), path.read_bytes())
