@@ -55,8 +55,9 @@ def test_list_seeds_skips_other_files_and_outside_symlinks_with_notes(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("x")
     (seeds / "link.txt").symlink_to(outside)
+    (seeds / "c.txt").symlink_to(seeds / "a.txt")  # inside the folder: a seed like any other
     paths, notes = list_seeds(seeds)
-    assert [p.name for p in paths] == ["a.txt", "b.txt"]
+    assert [p.name for p in paths] == ["a.txt", "b.txt", "c.txt"]
     assert "seeds/notes.md: ignored, not a .txt file" in notes
     assert any(n.startswith("seeds/link.txt: ignored, symlink") for n in notes)
 

@@ -662,8 +662,12 @@ def test_a_loaded_interview_carries_its_seed_key_and_the_cache_gives_it_back(tmp
     first, _ = build.load_project(project, Problems())
     assert all(len(i.source_key) == 64 for i in first)
     assert {i.source_key for i in first} == {p.stem for p in pickles(project.cache_dir / "seeds")}
+    for entry in pickles(project.cache_dir / "seeds"):
+        article, interview = pickle.loads(entry.read_bytes())
+        entry.write_bytes(pickle.dumps((article, replace(interview, summary="来自缓存"))))
     again, _ = build.load_project(project, Problems())
     assert [(i.slug, i.source_key) for i in again] == [(i.slug, i.source_key) for i in first]
+    assert [i.summary for i in again] == ["来自缓存", "来自缓存"]
 
 
 def test_the_seed_cache_is_keyed_by_the_code_that_loads_seeds(tmp_path, monkeypatch):
@@ -679,6 +683,10 @@ def test_the_seed_cache_is_keyed_by_the_code_that_loads_seeds(tmp_path, monkeypa
     build.load_project(project, Problems())
     after = pickles(project.cache_dir / "seeds")
     assert len(after) == 2 and not set(after) & set(before)
+    topics = project.data_dir / "topics.yml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    build.load_project(project, Problems())
+    assert not set(pickles(project.cache_dir / "seeds")) & set(after)
 
 
 def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
@@ -696,6 +704,28 @@ def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
     build.build_site(project, Problems())
     text = page.read_text(encoding="utf-8")
     assert "模板改过" in text and "缓存里的页面" not in text
+
+
+def test_many_seeds_load_in_fresh_worker_processes_as_they_load_here(tmp_path, monkeypatch):
+    from benchmarks.synthetic import write_synthetic_seeds
+
+    paths = write_synthetic_seeds(ROOT / "seeds", tmp_path / "seeds", build.PARALLEL_FROM)
+    sources = [(f"seeds/{p.name}", p.read_bytes()) for p in paths]
+    sources[5] = ("seeds/bad.txt", b"no header")
+    data = build.load_data(ROOT / "data")
+    here = [build.load_or_error(source, data) for source in sources]
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+
+    def refuse(*args):
+        raise AssertionError("a worker must load with its own code, not this process's state")
+
+    # Spawned workers import the pipeline afresh; a forked one, or a load in this process, would
+    # call this replacement.
+    monkeypatch.setattr(build, "parse_and_clean", refuse)
+    found = list(build.load_many(sources, data))
+    assert [str(v) if isinstance(v, InputError) else v for v in found] == [
+        str(v) if isinstance(v, InputError) else v for v in here
+    ]
 
 
 @pytest.mark.parametrize(
@@ -878,3 +908,28 @@ def test_emptied_folders_are_removed_up_to_the_root_but_not_the_root(tmp_path):
     (root / "x").mkdir(parents=True)
     write.remove_empty_parents(root / "x" / "gone.md", root)
     assert not (root / "x").exists() and root.is_dir()
+
+
+def test_a_quote_that_is_not_in_its_turn_is_named_by_its_data_file(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    quotes = root / "data" / "quotes.yml"
+    quotes.write_text(
+        re.sub(r"(quote: )", r"\1不在这里的话", quotes.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed, match=r"data/quotes.yml:\d+:"):
+        build.load_project(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+
+
+def test_pages_per_index_page_come_from_the_data_file(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:3])
+    pages = root / "data" / "pages.yml"
+    pages.write_text(pages.read_text(encoding="utf-8").replace("per_page: 50", "per_page: 1", 1), encoding="utf-8")
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+    assert (root / "docs" / "interviews" / "page" / "3.md").is_file()
+
+
+def test_a_redirect_to_a_page_that_does_not_exist_is_an_error(tmp_path):
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
+    (root / "data" / "redirects.yml").write_text("redirects:\n  old/: interviews/nowhere/\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="redirect target interviews/nowhere/ is not a page"):
+        build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
