@@ -133,6 +133,7 @@ def test_questions_are_worked_out_when_a_seed_is_loaded_and_used_from_there():
     data = load_data(ROOT / "data")
     _, loaded = parse_and_clean(SEEDS[0].name, SEEDS[0].read_bytes(), data)
     assert loaded.questions and list(loaded.questions) == questions_of(replace(loaded, questions=None))
+    assert set(loaded.topic_excerpts) == set(loaded.topics) and loaded.topics
     planted = ({"asker": "主持人", "question": "来自加载时的问题？", "full": "", "turn": "t1", "answer": "t2"},)
     groups = question_groups([replace(loaded, questions=planted), replace(loaded, questions=())])
     assert [group["questions"] for group in groups] == [list(planted)]

@@ -54,12 +54,12 @@ def test_list_seeds_skips_other_files_and_outside_symlinks_with_notes(tmp_path):
     (seeds / "notes.md").write_text("x")
     outside = tmp_path / "secret.txt"
     outside.write_text("x")
-    (seeds / "link.txt").symlink_to(outside)
+    (seeds / "_link.txt").symlink_to(outside)  # sorts first: the seeds after it are still listed
     (seeds / "c.txt").symlink_to(seeds / "a.txt")  # inside the folder: a seed like any other
     paths, notes = list_seeds(seeds)
     assert [p.name for p in paths] == ["a.txt", "b.txt", "c.txt"]
     assert "seeds/notes.md: ignored, not a .txt file" in notes
-    assert any(n.startswith("seeds/link.txt: ignored, symlink") for n in notes)
+    assert any(n.startswith("seeds/_link.txt: ignored, symlink") for n in notes)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,9 @@ def test_seeds_are_listed_by_name_and_hidden_files_are_passed_over(tmp_path):
         (tmp_path / name).write_text("x", encoding="utf-8")
     seeds, notes = list_seeds(tmp_path)
     assert [p.name for p in seeds] == ["a.txt", "b.txt", "c.txt"] and notes == []
+
+
+def test_the_first_nul_byte_is_the_line_named():
+    with pytest.raises(InputError) as caught:
+        decode_seed("seeds/x.txt", b"# a\nb\x00\nc\nd\x00\n")
+    assert caught.value.line == 2

@@ -24,7 +24,7 @@ from sitegen.generate import Site
 from sitegen.model import Ledger, Line, Removal
 from sitegen.parse import BEIJING, parse_article
 
-from .conftest import ROOT, SEEDS, copy_project
+from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project
 
 SEED_HEADER = """# {title}
 
@@ -933,3 +933,23 @@ def test_a_redirect_to_a_page_that_does_not_exist_is_an_error(tmp_path):
     (root / "data" / "redirects.yml").write_text("redirects:\n  old/: interviews/nowhere/\n", encoding="utf-8")
     with pytest.raises(BuildFailed, match="redirect target interviews/nowhere/ is not a page"):
         build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+
+
+def test_a_file_is_written_through_a_temporary_file_beside_it(tmp_path, monkeypatch):
+    made: list[Path] = []
+    real = write.tempfile.mkstemp
+
+    def recording(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        made.append(Path(name))
+        return fd, name
+
+    monkeypatch.setattr(write.tempfile, "mkstemp", recording)
+    write.atomic_write(tmp_path / "sub" / "a.md", b"A")
+    assert made[0].parent == tmp_path / "sub" and not made[0].exists()
+
+
+def test_a_seeds_cleaning_error_names_the_seed_and_its_line(tmp_path):
+    body = INLINE_HEADER + "正文。\n\n— 完 —\n\n原文链接：javascript:alert(1)\n"
+    error = build.load_or_error(("seeds/x.txt", body.encode()), build.load_data(ROOT / "data"))
+    assert str(error) == "seeds/x.txt:13: 原文链接 must be an http(s) URL, found 'javascript:alert(1)'"
