@@ -25,8 +25,8 @@ PLAIN = (str, int, float, bool, date, datetime, type(None), re.Pattern)
 @lru_cache(maxsize=128)
 def template_reads(env: jinja2.Environment, name: str) -> frozenset[str]:
     """The variables a template and the templates it includes or imports read from the page."""
-    source = env.loader.get_source(env, name)[0]
-    tree = env.parse(source)
+    source, filename, _ = env.loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
     names = set(meta.find_undeclared_variables(tree))
     for other in meta.find_referenced_templates(tree):
         # None: a name computed at render time, which no template here uses.

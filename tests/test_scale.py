@@ -195,7 +195,7 @@ def test_the_archive_of_a_large_site_links_months_to_the_year_pages_that_list_th
     from .conftest import SITE_PATH, broken_links
 
     project = copy_project(tmp_path / "project", seeds=[])
-    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 150)
+    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 90)
     pages = project / "data" / "pages.yml"
     text = pages.read_text(encoding="utf-8")
     year_at = text.index("\nyear:")
