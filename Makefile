@@ -29,7 +29,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/zizmor --offline --quiet .github/workflows/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Not part of `make test`: mutants of every pipeline stage against its in-process tests (long).
 mutation: $(STAMP)
