@@ -145,8 +145,8 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
     passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
     # The article's body lines are in the interview now; its header is what is kept of it.
     article = replace(article, body=())
-    worked_out = {"search_tokens": search_tokens(interview), "questions": tuple(questions_of(interview))}
-    return article, replace(interview, topic_excerpts=passages, **worked_out)
+    tokens, questions = search_tokens(interview), tuple(questions_of(interview))
+    return article, replace(interview, topic_excerpts=passages, search_tokens=tokens, questions=questions)
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:

@@ -55,6 +55,14 @@ class PickleCache:
             self.memory[key] = value
         return value
 
+    def get_or_make(self, key: str, make):
+        """The entry under key, else make() kept under it."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
     def put(self, key: str, value) -> None:
         if self.folder is None:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from .cache import PickleCache
@@ -168,7 +168,7 @@ def render_site(
         "question_count": sum(len(group["questions"]) for group in asked),
     }
     pages: dict[str, str] = {}
-    memo: dict[int, tuple] = {}  # digests of the values index pages share, for their cache keys
+    memo: dict[int, tuple] = {}  # digests of the values pages share, for their cache keys
     for interview in progress(ordered, stage="pages generated"):
         older, newer = adjacent[interview.slug]
         context = {
@@ -180,7 +180,7 @@ def render_site(
             "marks": marks.get(interview.slug, {}),
             "predictions_link": site.link(interview.path, "predictions/index.md"),
         }
-        pages[interview.path] = interview_page(cache, env, interview, context, site)
+        pages[interview.path] = interview_page(cache, env, interview, context, site, memo)
 
     def index(path: str, template: str, kind: str, **context) -> None:
         meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
@@ -247,59 +247,33 @@ def render_site(
     return pages
 
 
-def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> str:
-    """An index page from the cache when everything its template reads is unchanged; the site's
-    settings decide its links (folders or .html files)."""
+def cached_page(cache: PickleCache, env, template: str, context: dict, site: Site, memo: dict, render, meta=()) -> str:
+    """A page from the cache when everything its template reads is unchanged, else render() kept;
+    the site's settings decide its links (folders or .html files)."""
     inputs = inputs_digest(env, template, context, memo)
     if inputs is None:
-        return render_index(env, template, meta, context)
-    key = cache.key(template, repr((sorted(meta.items()), inputs, repr(site))).encode("utf-8"))
-    page = cache.get(key)
-    if page is None:
-        page = render_index(env, template, meta, context)
-        cache.put(key, page)
-    return page
+        return render()
+    return cache.get_or_make(cache.key(template, repr((meta, inputs, repr(site))).encode("utf-8")), render)
+
+
+def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> str:
+    render = partial(render_index, env, template, meta, context)
+    return cached_page(cache, env, template, context, site, memo, render, sorted(meta.items()))
+
+
+def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site, memo: dict) -> str:
+    render = partial(render_interview, env, interview, context)
+    return cached_page(cache, env, "interview.md.j2", {**context, "interview": interview}, site, memo, render)
 
 
 def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict[str, str]:
     """The search index from the cache while the interviews, their URLs and the topics' names are
     unchanged: any other change to an interview changes its source key."""
+    make = partial(build_search_index, ordered, site.page_url, aliases)
     if not all(interview.source_key for interview in ordered):
-        return build_search_index(ordered, site.page_url, aliases)
+        return make()
     inputs = [(interview.source_key, site.page_url(interview)) for interview in ordered]
-    key = cache.key("search index", repr((inputs, aliases)).encode("utf-8"))
-    files = cache.get(key)
-    if files is None:
-        files = build_search_index(ordered, site.page_url, aliases)
-        cache.put(key, files)
-    return files
-
-
-def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site) -> str:
-    """An interview's page from the cache when the interview (by its source key) and everything else
-    its template reads are unchanged; rendered and kept otherwise."""
-    if not interview.source_key:
-        return render_interview(env, interview, context)
-
-    def ref(other: Interview | None):
-        return (other.source_key, other.slug) if other else None
-
-    inputs = (
-        interview.slug,
-        ref(context["older"]),
-        ref(context["newer"]),
-        [ref(other) for other in context["related"]],
-        [repr(topic) for topic in context["topics"]],
-        sorted(context["marks"].items()),
-        context["predictions_link"],
-        repr(site),
-    )
-    key = cache.key(interview.source_key, repr(inputs).encode("utf-8"))
-    page = cache.get(key)
-    if page is None:
-        page = render_interview(env, interview, context)
-        cache.put(key, page)
-    return page
+    return cache.get_or_make(cache.key("search index", repr((inputs, aliases)).encode("utf-8")), make)
 
 
 FIDELITY_PATH = "fidelity.json"
