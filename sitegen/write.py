@@ -58,9 +58,9 @@ def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = N
     ``known``, kept by a caller that syncs again and again (`serve`), holds each file's text with
     the size and time it had once synced: a file with that text, size and time is not read again.
     """
-    report, names = WriteReport(), set(pages)
+    report = WriteReport()
     known = {} if known is None else known
-    for relative in sorted(names):
+    for relative in sorted(pages):
         path, text = docs_dir / relative, pages[relative]
         if is_synced(path, text, known.get(relative)):
             report.unchanged += 1
@@ -73,9 +73,9 @@ def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = N
             report.written.append(relative)
         stat = path.stat()
         known[relative] = (text, stat.st_size, stat.st_mtime_ns)
-    for relative in set(known) - names:
+    for relative in set(known) - set(pages):
         del known[relative]
-    finish_sync(docs_dir, names, report)
+    finish_sync(docs_dir, set(pages), report)
     return report
 
 
