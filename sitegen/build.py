@@ -407,6 +407,7 @@ def mkdocs_build(
     config.plugins.on_startup(command="build", dirty=False)
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
+        config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
         try:
             build(config)
         finally:
@@ -449,6 +450,30 @@ class PageCounter(BasePlugin):
         return html
 
 
+class LinkedStaticFiles(BasePlugin):
+    """Hard-links the static files of docs/ (the search index is thousands of them) into the site
+    before MkDocs copies them; MkDocs then finds each already in place and leaves it."""
+
+    def on_env(self, env, config, files):
+        link_static_files(files, Path(config.docs_dir))
+        return env
+
+
+def link_static_files(files, docs_dir: Path) -> None:
+    """Theme files are left to MkDocs: a link would tie the site to the installed package."""
+    for file in files:
+        if file.is_documentation_page() or file.abs_src_path is None or file.inclusion.is_excluded():
+            continue
+        source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
+        if not source.is_relative_to(docs_dir) or linked_twins(source, target):
+            continue
+        # A rebuild into the same site (serve) finds the link to the file's previous version: copying
+        # over it would change that version in every folder linked to it, so it is replaced.
+        target.unlink(missing_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(source, target)
+
+
 def old_copy(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
@@ -460,10 +485,19 @@ def keep_unchanged_mtimes(new: Path, old: Path) -> None:
         return
     for path in new.rglob("*"):
         previous = old / path.relative_to(new)
+        if linked_twins(path, previous):
+            continue  # one file under two names has one modification time already
         same_size = path.is_file() and previous.is_file() and previous.stat().st_size == path.stat().st_size
         if same_size and previous.read_bytes() == path.read_bytes():
             stat = previous.stat()
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def linked_twins(path: Path, other: Path) -> bool:
+    try:
+        return path.is_file() and path.samefile(other)
+    except OSError:
+        return False
 
 
 def swap_directory(new: Path, target: Path) -> None:

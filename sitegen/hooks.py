@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from sitegen.build import CACHE_DIR, Project, cache_folder, generate, one_build_at_a_time
+from sitegen.build import CACHE_DIR, Project, cache_folder, generate, link_static_files, one_build_at_a_time
 from sitegen.cache import fingerprint
 from sitegen.errors import BuildFailed, Problems
 from sitegen.render_cache import RenderCache
@@ -72,6 +72,11 @@ def on_pre_build(config) -> None:
 
 def on_files(files, config):
     return render_cache.on_files(files, config)
+
+
+def on_env(env, config, files):
+    link_static_files(files, Path(config.docs_dir))
+    return env
 
 
 def on_page_markdown(markdown, page, config, files):

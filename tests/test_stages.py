@@ -365,6 +365,38 @@ def test_swapping_a_site_keeps_the_times_of_unchanged_files(tmp_path):
     assert not new.exists() and not build.old_copy(old).exists()
 
 
+def test_a_site_file_linked_to_its_twin_keeps_its_time_without_being_read(tmp_path, monkeypatch):
+    old, new = tmp_path / "site", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "shard.json").write_text("{}", encoding="utf-8")
+    os.link(old / "shard.json", new / "shard.json")
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} was read"))
+    build.keep_unchanged_mtimes(new, old)
+
+
+def test_static_files_of_docs_are_linked_and_a_link_to_an_older_version_is_replaced(tmp_path):
+    from mkdocs.structure.files import File
+
+    docs, site, theme = tmp_path / "docs", tmp_path / "site", tmp_path / "theme"
+    for folder, name in ((docs, "search/meta.json"), (docs, "index.md"), (theme, "bundle.js")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(name, encoding="utf-8")
+    (site / "search").mkdir(parents=True)
+    os.link(docs / "search" / "meta.json", site / "search" / "meta.json")
+    kept = tmp_path / "kept.json"
+    os.link(docs / "search" / "meta.json", kept)  # the previous version, kept elsewhere (an older site)
+    write.atomic_write(docs / "search" / "meta.json", b"new")
+    files = [
+        File(name, str(folder), str(site), True)
+        for folder, name in ((docs, "search/meta.json"), (docs, "index.md"), (theme, "bundle.js"))
+    ]
+    build.link_static_files(files, docs)
+    assert (site / "search" / "meta.json").samefile(docs / "search" / "meta.json")
+    assert kept.read_text(encoding="utf-8") == "search/meta.json"
+    assert not (site / "bundle.js").exists() and not (site / "index.md").exists()
+
+
 def test_recovery_clears_staging_and_restores_a_site_caught_mid_swap(tmp_path):
     (tmp_path / ".staging-abc" / "docs").mkdir(parents=True)
     site = tmp_path / "site"
@@ -389,6 +421,13 @@ def test_a_real_build_in_process_writes_docs_and_site(tmp_path):
         == "interviews/2024-09-19-1837/"
     )
     assert not list(root.glob(".staging-*"))
+    # docs/' static files are the site's by hard link; the theme's are copies.
+    assert (root / "site" / "search" / "meta.json").samefile(root / "docs" / "search" / "meta.json")
+    assert (root / "site" / "assets" / "stylesheets" / "site.css").samefile(
+        root / "docs" / "assets" / "stylesheets" / "site.css"
+    )
+    theme_script = next((root / "site" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert theme_script.stat().st_nlink == 1
     shutil.rmtree(root / "seeds")
     (root / "seeds").mkdir()
     with pytest.raises(BuildFailed):
