@@ -31,7 +31,7 @@ from .pages import make_environment, render_index, render_interview
 from .predictions import Prediction
 from .progress import progress
 from .quotes import EditorQuote
-from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script
+from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script, updated_index
 from .template_inputs import inputs_digest
 from .topics import Topic
 
@@ -268,12 +268,24 @@ def interview_page(cache: PickleCache, env, interview: Interview, context: dict,
 
 def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict[str, str]:
     """The search index from the cache while the interviews, their URLs and the topics' names are
-    unchanged: any other change to an interview changes its source key."""
-    make = partial(build_search_index, ordered, site.page_url, aliases)
+    unchanged: any other change to an interview changes its source key. A process that builds
+    again and again (`serve`) updates the index it holds for the interviews that changed."""
     if not all(interview.source_key for interview in ordered):
-        return make()
+        return build_search_index(ordered, site.page_url, aliases)
     inputs = [(interview.source_key, site.page_url(interview)) for interview in ordered]
-    return cache.get_or_make(cache.key("search index", repr((inputs, aliases)).encode("utf-8")), make)
+    key = cache.key("search index", repr((inputs, aliases)).encode("utf-8"))
+
+    def make() -> dict[str, str]:
+        index = updated_index(cache.held("search index"), ordered, site.page_url, aliases)
+        cache.hold("search index", index)
+        return index.files
+
+    if cache.memory is not None and cache.held("search index") is None:
+        # The first build of such a process makes the index to hold it: the first edit is an update too.
+        files = make()
+        cache.put(key, files)
+        return files
+    return cache.get_or_make(key, make)
 
 
 FIDELITY_PATH = "fidelity.json"

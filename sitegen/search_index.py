@@ -13,9 +13,12 @@ import json
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from operator import add
+from dataclasses import dataclass
+from itertools import chain
+from operator import add, sub
 
 from .enrich import block_texts
 from .model import Heading, Interview, Turn
@@ -100,16 +103,30 @@ def shard_count(total_bytes: int) -> int:
 def encode_postings(postings: Sequence[int]) -> list[int]:
     """[number, frequency, number, frequency, …] → [gap, frequency, gap, frequency, …]: interview
     numbers as gaps keep the JSON short."""
-    flat, previous = [], 0
-    for at in range(0, len(postings), 2):
-        number = postings[at]
-        flat += [number - previous, postings[at + 1]]
-        previous = number
+    numbers = postings[0::2]
+    flat: list[int] = [0] * len(postings)
+    flat[0::2] = map(sub, numbers, chain((0,), numbers))
+    flat[1::2] = postings[1::2]
     return flat
 
 
 def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass
+class SearchIndex:
+    """The index's files with what they were made from, so the next index, one edit later (`serve`),
+    is an update of this one. Its parts are shared with that update and never changed."""
+
+    files: dict[str, str]
+    identities: list[tuple[str, str]]  # per number: the interview's source key and URL
+    tokens: list[tuple[str, array]]  # per number: the interview's search tokens
+    postings: dict[str, array]  # per token: [number, frequency, number, frequency, …]
+    fragments: dict[str, str]  # per token: its entry in its shard's JSON
+    shards: int
+    shard_tokens: dict[int, list[str]]
+    aliases: list[list[str]]
 
 
 def build_search_index(interviews: list[Interview], url_of, aliases: list[list[str]] = ()) -> dict[str, str]:
@@ -119,33 +136,128 @@ def build_search_index(interviews: list[Interview], url_of, aliases: list[list[s
     ranking favour newer interviews. ``url_of`` gives an interview's URL relative to the site root.
     ``aliases``: groups of names of one topic, offered as "also search" when a query is one of them.
     """
+    return make_index(interviews, url_of, aliases).files
+
+
+def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = ()) -> SearchIndex:
     files: dict[str, str] = {}
     # Each token's postings as one flat array of numbers and frequencies: the smallest form in memory.
     postings: dict[str, array] = defaultdict(lambda: array("I"))
+    tokens = [interview_tokens(interview) for interview in interviews]
     for number, interview in enumerate(interviews):
-        units = sections(interview)
-        doc = {
-            "t": interview.header.title,
-            "u": url_of(interview),
-            "d": interview.header.published.date().isoformat(),
-            "s": units,
-        }
-        files[f"{INDEX_DIR}/docs/{number}.json"] = dumps(doc)
-        tokens, frequencies = interview.search_tokens or search_tokens(interview)
-        for token, frequency in zip(tokens.split("\0") if tokens else [], frequencies, strict=True):
+        files[doc_path(number)] = doc_json(interview, url_of)
+        for token, frequency in zip(*tokens[number], strict=True):
             postings[token].extend((number, frequency))
-    total = sum(len(token) + 2 * len(items) for token, items in postings.items()) * 3
-    shards = shard_count(total)
-    grouped: dict[int, list[str]] = defaultdict(list)
+    shards = shard_count(total_bytes(postings))
+    shard_tokens: dict[int, list[str]] = defaultdict(list)
     for token in postings:
-        grouped[fnv1a(token) % shards].append(token)
-    # One shard encoded at a time, so the whole index never exists twice in memory.
+        shard_tokens[fnv1a(token) % shards].append(token)
+    fragments = {token: fragment(token, items) for token, items in postings.items()}
     for shard in range(shards):
-        encoded = {token: encode_postings(postings.pop(token)) for token in grouped.pop(shard, [])}
-        files[f"{INDEX_DIR}/shards/{shard}.json"] = dumps(encoded)
+        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), fragments)
     meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
     files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
-    return files
+    identities = [identity(interview, url_of) for interview in interviews]
+    return SearchIndex(files, identities, tokens, dict(postings), fragments, shards, dict(shard_tokens), list(aliases))
+
+
+def updated_index(
+    previous: SearchIndex | None, interviews: list[Interview], url_of, aliases: list[list[str]] = ()
+) -> SearchIndex:
+    """The index of interviews, as an update of previous where only a few interviews changed and
+    every other keeps its number; else made anew. The files are the same either way."""
+    identities = [identity(interview, url_of) for interview in interviews]
+    known = previous is not None and all(source_key for source_key, _ in identities)
+    if not known or list(aliases) != previous.aliases or len(identities) != len(previous.identities):
+        return make_index(interviews, url_of, aliases)
+    changed = [n for n, (now, before) in enumerate(zip(identities, previous.identities, strict=True)) if now != before]
+    if len(changed) > len(identities) // 8:
+        return make_index(interviews, url_of, aliases)
+    return apply_changes(previous, interviews, url_of, changed, identities)
+
+
+def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int], identities) -> SearchIndex:
+    postings, tokens = dict(previous.postings), list(previous.tokens)
+    touched: set[str] = set()
+    for number in changed:
+        old_tokens, tokens[number] = tokens[number], interview_tokens(interviews[number])
+        before, after = dict(zip(*old_tokens, strict=True)), dict(zip(*tokens[number], strict=True))
+        # An edit leaves most of an interview's tokens as often as they were: their postings stay.
+        differ = {token for token in before.keys() | after.keys() if before.get(token) != after.get(token)}
+        touched |= differ
+        for token in differ:
+            items = without(postings[token], number) if token in before else postings.get(token, array("I"))
+            postings[token] = with_posting(items, number, after[token]) if token in after else items
+    shards = previous.shards
+    if shard_count(total_bytes(postings)) != shards:
+        return make_index(interviews, url_of, previous.aliases)
+    fragments, shard_tokens, files = dict(previous.fragments), dict(previous.shard_tokens), dict(previous.files)
+    for token in touched:
+        shard = fnv1a(token) % shards
+        if not postings[token]:
+            del postings[token], fragments[token]
+            shard_tokens[shard] = [other for other in shard_tokens[shard] if other != token]
+            continue
+        if token not in fragments:
+            shard_tokens[shard] = [*shard_tokens.get(shard, ()), token]
+        fragments[token] = fragment(token, postings[token])
+    for shard in {fnv1a(token) % shards for token in touched}:
+        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), fragments)
+    for number in changed:
+        files[doc_path(number)] = doc_json(interviews[number], url_of)
+    return SearchIndex(files, identities, tokens, postings, fragments, shards, shard_tokens, previous.aliases)
+
+
+def without(postings: array, number: int) -> array:
+    at = pair_position(postings, number)
+    return postings[:at] + postings[at + 2 :]
+
+
+def with_posting(postings: array, number: int, frequency: int) -> array:
+    at = pair_position(postings, number)
+    return postings[:at] + array("I", (number, frequency)) + postings[at:]
+
+
+def pair_position(postings: array, number: int) -> int:
+    """Where number's pair is, or would go, among the pairs sorted by number."""
+    return 2 * bisect_left(range(len(postings) // 2), number, key=lambda pair: postings[2 * pair])
+
+
+def identity(interview: Interview, url_of) -> tuple[str, str]:
+    return interview.source_key, url_of(interview)
+
+
+def interview_tokens(interview: Interview) -> tuple[list[str], array]:
+    tokens, frequencies = interview.search_tokens or search_tokens(interview)
+    return tokens.split("\0") if tokens else [], frequencies
+
+
+def total_bytes(postings: dict[str, array]) -> int:
+    return sum(len(token) + 2 * len(items) for token, items in postings.items()) * 3
+
+
+def doc_path(number: int) -> str:
+    return f"{INDEX_DIR}/docs/{number}.json"
+
+
+def shard_path(shard: int) -> str:
+    return f"{INDEX_DIR}/shards/{shard}.json"
+
+
+def doc_json(interview: Interview, url_of) -> str:
+    header = interview.header
+    return dumps(
+        {"t": header.title, "u": url_of(interview), "d": header.published.date().isoformat(), "s": sections(interview)}
+    )
+
+
+def fragment(token: str, postings: array) -> str:
+    return dumps(token) + ":" + dumps(encode_postings(postings))
+
+
+def shard_json(tokens, fragments: dict[str, str]) -> str:
+    """The same text as dumps() of the shard's dict: its entries in the order of their keys."""
+    return "{" + ",".join(fragments[token] for token in sorted(tokens)) + "}"
 
 
 def offline_script(files: dict[str, str]) -> str:

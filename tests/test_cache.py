@@ -209,3 +209,19 @@ def test_entries_held_in_memory_are_not_read_again_and_pruned_with_the_others(tm
     disk.put("k", 1)
     fresh: dict = {}
     assert PickleCache(tmp_path / "d", memory=fresh).get("k") == 1 and fresh == {"k": 1}
+
+
+def test_what_a_process_holds_outlives_pruning_and_is_replaced_not_kept_without_memory(tmp_path):
+    from sitegen.cache import PickleCache
+
+    held: dict = {}
+    cache = PickleCache(tmp_path / "c", memory=held)
+    assert cache.held("index") is None
+    cache.hold("index", "first")
+    cache.hold("index", "second")
+    cache.prune()
+    assert PickleCache(tmp_path / "c", memory=held).held("index") == "second"
+    assert list((tmp_path / "c").glob("*")) == []
+    without_memory = PickleCache(tmp_path / "d")
+    without_memory.hold("index", "first")
+    assert without_memory.held("index") is None

@@ -8,6 +8,7 @@ import pickle
 import re
 import shutil
 import time
+from array import array
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -231,6 +232,93 @@ def test_tokens_are_spread_over_shards_by_their_hash(monkeypatch):
     for number in range(shards):
         for token in json.loads(files[f"search/shards/{number}.json"]):
             assert search_index.fnv1a(token) % shards == number
+
+
+def numbered(bodies: list[str]) -> list:
+    """Interviews as the loader gives them: each with its own URL and a key of its seed's content."""
+    return [
+        replace(interview(body, title=f"第{n}篇"), slug=f"s{n}", source_key=f"key {body}")
+        for n, body in enumerate(bodies)
+    ]
+
+
+BODIES = [
+    f"第{n}篇谈到{topic}和推理模型。"
+    for n, topic in enumerate(["智能体", "算力", "开源", "安全", "芯片", "能源", "教育", "医疗", "机器人"])
+]
+
+
+def url_of(made) -> str:
+    return f"interviews/{made.slug}/"
+
+
+def test_an_index_updated_for_an_edited_interview_is_the_index_made_anew(monkeypatch):
+    monkeypatch.setattr(search_index, "TARGET_SHARD_BYTES", 40)
+    previous = search_index.make_index(numbered(BODIES), url_of)
+    files_before = dict(previous.files)
+    # Interview 4 loses 芯片 (no other has it), gains 量子, a new token, and has 推理 twice; the rest keep their numbers.
+    edited = numbered([*BODIES[:4], "第4篇谈到量子计算和推理模型，推理。", *BODIES[5:]])
+    monkeypatch.setattr(search_index, "make_index", lambda *args: pytest.fail("made anew"))
+    updated = search_index.updated_index(previous, edited, url_of)
+    monkeypatch.undo()
+    monkeypatch.setattr(search_index, "TARGET_SHARD_BYTES", 40)
+    assert updated.files == search_index.build_search_index(edited, url_of)
+    assert json.loads(updated.files["search/meta.json"])["shards"] > 1
+    assert previous.files == files_before
+    every_token = {token for name, text in updated.files.items() if "/shards/" in name for token in json.loads(text)}
+    assert "量子" in every_token and "芯片" not in every_token
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["one more", "aliases", "many edited", "no source keys", "shard count"],
+)
+def test_an_index_is_made_anew_when_numbers_move_or_much_changed(monkeypatch, change):
+    monkeypatch.setattr(search_index, "TARGET_SHARD_BYTES", 40)
+    before = numbered(BODIES)
+    previous = search_index.make_index(before, url_of)
+    aliases: list = []
+    now = list(before)
+    if change == "one more":
+        now = numbered(["新的一篇。", *BODIES])
+    elif change == "aliases":
+        now[0] = numbered(["改过的一篇。"])[0]
+        aliases = [["AGI", "通用人工智能"]]
+    elif change == "many edited":
+        now[0], now[1] = (replace(made, source_key=made.source_key + " 改") for made in now[:2])
+    elif change == "no source keys":
+        now = [replace(made, source_key=None) for made in now]
+    else:
+        now[0] = replace(now[0], search_tokens=("\0".join(f"词{n}" for n in range(400)), array("I", [1] * 400)))
+        now[0] = replace(now[0], source_key="long")
+    made = []
+    real = search_index.make_index
+    monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
+    updated = search_index.updated_index(previous, now, url_of, aliases)
+    assert made == [1]
+    assert updated.files == search_index.build_search_index(now, url_of, aliases)
+
+
+def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path, monkeypatch):
+    from sitegen.cache import PickleCache
+    from sitegen.generate import search_index_files
+
+    site = Site("访谈录", "", "https://example.org/")
+    before = numbered(BODIES)
+    search_index_files(PickleCache(tmp_path), before, site, [])  # on disk, not held
+    held: dict = {}
+    first = search_index_files(PickleCache(tmp_path, memory=held), before, site, [])
+    assert first == search_index.build_search_index(before, site.page_url)
+    edited = [numbered(["第0篇改谈开源。"])[0], *before[1:]]
+    made = []
+    real = search_index.make_index
+    monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
+    again = search_index_files(PickleCache(tmp_path, memory=held), edited, site, [])
+    assert made == [] and again != first
+    # A process that holds nothing (`build`) makes the index anew.
+    search_index_files(PickleCache(tmp_path), [numbered(["第0篇又改了。"])[0], *before[1:]], site, [])
+    assert made == [1]
+    assert again == search_index.build_search_index(edited, site.page_url)
 
 
 def test_the_offline_script_holds_every_file():
@@ -693,7 +781,9 @@ def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds
     assert len(pickles(cache / "seeds")) == 2 and pickles(cache / "pages") and pickles(cache / "html")
     assert set(project.memory) == {"seeds", "pages"}
     assert set(project.memory["seeds"]) == {p.stem for p in pickles(cache / "seeds")}
-    assert set(project.memory["pages"]) == {p.stem for p in pickles(cache / "pages")}
+    # Besides the entries on disk, the search index the next build of this process updates.
+    entries = {p.stem for p in pickles(cache / "pages")}
+    assert set(project.memory["pages"]) == entries | {("held", "search index")}
     build.build_site(project, Problems(), offline=True)
     assert pickles(cache / "pages-files") and pickles(cache / "html-files")
     assert sorted(p.name for p in cache.iterdir()) == ["html", "html-files", "pages", "pages-files", "seeds"]
