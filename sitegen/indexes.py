@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from itertools import groupby
 
-from .model import Interview, Turn
+from .model import Interview, InterviewPart, Turn
 from .predictions import STATUSES, Prediction, entry_id
 from .quotes import EditorQuote, key_points_of, turn_of, with_interviews
 from .topics import Topic, excerpts
@@ -116,7 +116,13 @@ def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> lis
         if not members:
             continue
         items = [
-            {"interview": i, "hits": i.topic_hits.get(topic.slug, 0), "excerpts": passages(i, topic)} for i in members
+            InterviewPart(
+                ("topic item", i, topic.slug),
+                interview=i,
+                hits=i.topic_hits.get(topic.slug, 0),
+                excerpts=passages(i, topic),
+            )
+            for i in members
         ]
         entries.append({"topic": topic, "count": len(members), "items": items, "position": position})
     entries.sort(key=lambda e: (-e["count"], -sum(item["hits"] for item in e["items"]), e["position"]))
@@ -276,7 +282,10 @@ def questions_in(interview: Interview) -> list[dict]:
 
 def question_groups(interviews: list[Interview]) -> list[dict]:
     """Interviews newest first, each with its questions; interviews without turns are left out."""
-    groups = [{"interview": interview, "questions": questions_in(interview)} for interview in interviews]
+    groups = [
+        InterviewPart(("questions", interview), interview=interview, questions=questions_in(interview))
+        for interview in interviews
+    ]
     return [group for group in groups if group["questions"]]
 
 
@@ -295,5 +304,8 @@ def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) 
 
 def key_point_groups(interviews: list[Interview]) -> list[dict]:
     """Interviews newest first with the items of their 核心观点 sections; those without, left out."""
-    groups = [{"interview": interview, "points": key_points_of(interview)} for interview in interviews]
+    groups = [
+        InterviewPart(("key points", interview), interview=interview, points=key_points_of(interview))
+        for interview in interviews
+    ]
     return [group for group in groups if group["points"]]

@@ -209,3 +209,16 @@ class Interview:
     @property
     def url(self) -> str:
         return f"interviews/{self.slug}/"
+
+
+class InterviewPart(dict):
+    """Values worked out from one interview alone (its entry in a topic's list, its questions):
+    a page's cache key names the interview and what was worked out from it instead of going
+    through the values one by one. The code and data files that work them out are in the cache's
+    salt."""
+
+    __slots__ = ("made_from",)
+
+    def __init__(self, made_from: tuple, **values) -> None:
+        super().__init__(**values)
+        self.made_from = made_from

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 import jinja2
 from jinja2 import meta
 
-from .model import Interview
+from .model import Interview, InterviewPart
 
 PLAIN = (str, int, float, bool, date, datetime, type(None), re.Pattern)
 
@@ -55,6 +55,9 @@ def describe(value, memo: dict[int, tuple]) -> str | None:
 def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     if isinstance(value, Interview):
         return f"interview {value.source_key} {value.slug}" if value.source_key else None
+    if isinstance(value, InterviewPart):
+        made_from = describe(value.made_from, memo)
+        return None if made_from is None else f"part {made_from}"
     if isinstance(value, dict):
         items = [(describe(key, memo), describe(item, memo)) for key, item in value.items()]
         parts = sorted(f"{key}:{item}" for key, item in items if key is not None and item is not None)

@@ -65,3 +65,18 @@ def test_the_memo_holds_what_it_describes_so_no_other_value_takes_its_id():
     describe([["甲"]], memo)
     assert all(value is not None for value, _ in memo.values())
     assert describe([["乙"]], memo) != describe([["甲"]], {})
+
+
+def test_a_part_of_an_interview_is_what_it_was_made_from_not_its_values():
+    from sitegen.model import InterviewPart
+
+    made = replace(inline_interview("正文。"), source_key="k1")
+    item = InterviewPart(("topic item", made, "agents"), interview=made, hits=3, excerpts=["一段。"])
+    same = InterviewPart(("topic item", made, "agents"), interview=made, hits=4, excerpts=[])
+    assert describe(item, {}) == describe(same, {})
+    other_topic = InterviewPart(("topic item", made, "safety"), interview=made, hits=3, excerpts=["一段。"])
+    edited = InterviewPart(("topic item", replace(made, source_key="k2"), "agents"), interview=made, hits=3)
+    assert len({describe(item, {}), describe(other_topic, {}), describe(edited, {})}) == 3
+    unkeyed = replace(made, source_key="")
+    assert describe(InterviewPart(("questions", unkeyed), interview=unkeyed, questions=[]), {}) is None
+    assert item == {"interview": made, "hits": 3, "excerpts": ["一段。"]}
