@@ -242,7 +242,7 @@ def render_site(
     pages[RSS_PATH] = rss_feed(ordered, feed_site)
     pages[JSON_FEED_PATH] = json_feed(ordered, feed_site)
     pages["robots.txt"] = env.get_template("robots.txt.j2").render(site=site)
-    pages[FIDELITY_PATH] = fidelity_report(ordered)
+    pages[FIDELITY_PATH] = fidelity_file(cache, ordered)
     cache.prune()
     return pages
 
@@ -270,10 +270,9 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
     """The search index from the cache while the interviews, their URLs and the topics' names are
     unchanged: any other change to an interview changes its source key. A process that builds
     again and again (`serve`) updates the index it holds for the interviews that changed."""
-    if not all(interview.source_key for interview in ordered):
+    key = interviews_key(cache, "search index", ordered, ([site.page_url(i) for i in ordered], aliases))
+    if key is None:
         return build_search_index(ordered, site.page_url, aliases)
-    inputs = [(interview.source_key, site.page_url(interview)) for interview in ordered]
-    key = cache.key("search index", repr((inputs, aliases)).encode("utf-8"))
 
     def make() -> dict[str, str]:
         index = updated_index(cache.held("search index"), ordered, site.page_url, aliases)
@@ -288,7 +287,23 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
     return cache.get_or_make(key, make)
 
 
+def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], inputs) -> str | None:
+    """The cache key of what is made from these interviews and inputs alone; None when an interview
+    has no source key (it was not loaded from a seed)."""
+    if not all(interview.source_key for interview in interviews):
+        return None
+    keys = [interview.source_key for interview in interviews]
+    return cache.key(name, repr((keys, inputs)).encode("utf-8"))
+
+
 FIDELITY_PATH = "fidelity.json"
+
+
+def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> str:
+    """The fidelity report from the cache while the interviews are unchanged: a ledger is the seed's."""
+    make = partial(fidelity_report, interviews)
+    key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
+    return make() if key is None else cache.get_or_make(key, make)
 
 
 def fidelity_report(interviews: list[Interview]) -> str:

@@ -3,7 +3,9 @@ that shapes them is unchanged, and a damaged or stale entry is simply made again
 
 from __future__ import annotations
 
+import json
 import pickle
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from benchmarks.synthetic import write_synthetic_seeds
 from sitegen import build
+from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
 
 from .conftest import ROOT, SEEDS, copy_project, run_build, tree_digest
@@ -33,9 +36,9 @@ def entries(project: build.Project) -> list[Path]:
 def plant_titles(project: build.Project) -> None:
     """Change the title inside every entry: a load that shows it used the entry."""
     for entry in entries(project):
-        article, interview = pickle.loads(entry.read_bytes())
+        article, interview = load_entry(entry.read_bytes())
         planted = replace(interview, header=replace(interview.header, title="来自缓存"))
-        entry.write_bytes(pickle.dumps((article, planted)))
+        entry.write_bytes(dump_entry((article, planted)))
 
 
 def test_a_cached_load_gives_the_same_interviews_and_uses_its_entries(tmp_path):
@@ -72,9 +75,17 @@ def test_a_changed_data_file_loads_every_seed_again(tmp_path, changed):
 def test_a_damaged_entry_is_a_miss_not_an_error(tmp_path):
     project = cached_project(tmp_path)
     first = load(project)
-    for entry in entries(project):
-        entry.write_bytes(b"\x80\x05not a pickle")
-    assert load(project) == first
+    for data in (b"not compressed", zlib.compress(b"\x80\x05not a pickle"), dump_entry(None)[:-4]):
+        for entry in entries(project):
+            entry.write_bytes(data)
+        assert load(project) == first
+
+
+def test_an_entry_is_a_compressed_pickle():
+    value = {"page": "正文" * 1000}
+    data = dump_entry(value)
+    assert len(data) < len(pickle.dumps(value)) / 10
+    assert load_entry(data) == value == pickle.loads(zlib.decompress(data))
 
 
 def test_a_removed_seeds_entry_is_removed(tmp_path):
@@ -111,9 +122,9 @@ def test_a_rebuild_reuses_every_pages_html_and_gives_the_same_site(tmp_path):
     assert tree_digest(project / "site") == first
     # The entries were used: a planted sentence in each comes back on the pages.
     for entry in html_entries:
-        saved = pickle.loads(entry.read_bytes())
+        saved = load_entry(entry.read_bytes())
         saved["html"] = saved["html"] + "<p>缓存里的句子</p>"
-        entry.write_bytes(pickle.dumps(saved))
+        entry.write_bytes(dump_entry(saved))
     assert run_build(project, "-q").returncode == 0
     assert "缓存里的句子" in (project / "site" / "index.html").read_text(encoding="utf-8")
 
@@ -132,10 +143,10 @@ def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cache
 def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
     project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
     assert run_build(project, "-q").returncode == 0
-    page_entries = [entry for entry in page_cache(project) if "\nseed: " in str(pickle.loads(entry.read_bytes()))]
+    page_entries = [entry for entry in page_cache(project) if "\nseed: " in str(load_entry(entry.read_bytes()))]
     assert len(page_entries) == 3
     for entry in page_entries:
-        entry.write_bytes(pickle.dumps(pickle.loads(entry.read_bytes()) + "\n缓存里的页面\n"))
+        entry.write_bytes(dump_entry(load_entry(entry.read_bytes()) + "\n缓存里的页面\n"))
     assert run_build(project, "-q").returncode == 0
     pages = sorted((project / "docs" / "interviews").glob("2*.md"))
     assert all("缓存里的页面" in page.read_text(encoding="utf-8") for page in pages)
@@ -166,16 +177,17 @@ def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_sh
     project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
     assert run_build(project, "-q").returncode == 0
     for entry in page_cache(project):
-        value = pickle.loads(entry.read_bytes())
+        value = load_entry(entry.read_bytes())
         if isinstance(value, dict):
             value = {**value, "search/planted.json": "{}"}
         elif "\nseed: " not in value:
             value += "\n缓存里的索引\n"
-        entry.write_bytes(pickle.dumps(value))
+        entry.write_bytes(dump_entry(value))
     assert run_build(project, "-q").returncode == 0
     before = index_pages(project)
     assert all("缓存里的索引" in text for text in before.values()), "every index page came from the cache"
     assert (project / "docs" / "search" / "planted.json").is_file()
+    assert "缓存里的索引" in (project / "docs" / "fidelity.json").read_text(encoding="utf-8")
 
     seed = project / "seeds" / SEEDS[1].name
     title = seed.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
@@ -188,6 +200,8 @@ def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_sh
     assert not any("缓存里的索引" in after[name] for name in showing)
     assert any("缓存里的索引" in text for text in after.values()), "pages that do not show it are not rendered"
     assert not (project / "docs" / "search" / "planted.json").exists(), "the search index is built again"
+    fidelity = json.loads((project / "docs" / "fidelity.json").read_text(encoding="utf-8"))
+    assert len(fidelity["seeds"]) == 3, "the fidelity report is made again"
     search = "".join(p.read_text(encoding="utf-8") for p in (project / "docs" / "search" / "docs").glob("*.json"))
     assert "新标题" in search and title not in search
 

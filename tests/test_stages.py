@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import re
 import shutil
 import time
@@ -17,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from sitegen import build, search_index, write
+from sitegen.cache import dump_entry, load_entry
 from sitegen.clean import clean_body
 from sitegen.editorial import Editorial
 from sitegen.enrich import enrich
@@ -796,8 +796,8 @@ def test_a_loaded_interview_carries_its_seed_key_and_the_cache_gives_it_back(tmp
     assert all(len(i.source_key) == 64 for i in first)
     assert {i.source_key for i in first} == {p.stem for p in pickles(project.cache_dir / "seeds")}
     for entry in pickles(project.cache_dir / "seeds"):
-        article, interview = pickle.loads(entry.read_bytes())
-        entry.write_bytes(pickle.dumps((article, replace(interview, summary="来自缓存"))))
+        article, interview = load_entry(entry.read_bytes())
+        entry.write_bytes(dump_entry((article, replace(interview, summary="来自缓存"))))
     again, _ = build.load_project(project, Problems())
     assert [(i.slug, i.source_key) for i in again] == [(i.slug, i.source_key) for i in first]
     assert [i.summary for i in again] == ["来自缓存", "来自缓存"]
@@ -826,9 +826,9 @@ def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
     project = cached_build(tmp_path)
     build.build_site(project, Problems())
     for entry in pickles(project.cache_dir / "pages"):
-        page = pickle.loads(entry.read_bytes())
+        page = load_entry(entry.read_bytes())
         if isinstance(page, str):
-            entry.write_bytes(pickle.dumps(page + "\n缓存里的页面\n"))
+            entry.write_bytes(dump_entry(page + "\n缓存里的页面\n"))
     build.build_site(project, Problems())
     page = next((project.root / "docs" / "interviews").glob("2*.md"))
     assert "缓存里的页面" in page.read_text(encoding="utf-8")
