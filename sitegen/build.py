@@ -67,6 +67,10 @@ class Project:
         data = fingerprint(sorted(self.data_dir.glob("*.yml")), self.data_dir)
         return PickleCache(self.cache_dir / "seeds", code + data, memory=self.held("seeds"))
 
+    def synced_cache(self) -> PickleCache:
+        """What the last build synced into docs/ (write.sync_generated's ``known``), under "docs"."""
+        return PickleCache() if self.cache_dir is None else PickleCache(self.cache_dir / "synced")
+
     def held(self, kind: str) -> dict | None:
         return None if self.memory is None else self.memory.setdefault(kind, {})
 
@@ -555,7 +559,11 @@ def build_site(
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
         stage_docs(project.docs_dir, staging_docs)
-        staged = sync_generated(staging_docs, pages)
+        # The staged files are docs/' own, linked: what docs/ last synced holds for them. The offline
+        # pages are not docs/', so they are compared.
+        synced = project.synced_cache()
+        known = None if offline else synced.get("docs") or {}
+        staged = sync_generated(staging_docs, pages, known)
         # MkDocs reads the pages from disk: holding them in memory as well would only raise the peak.
         names, pages = sorted(pages), None
         lap("generator")
@@ -568,6 +576,7 @@ def build_site(
             swap_directory(staging_site, project.offline_site_dir)
         else:
             report = publish_staged(project.docs_dir, staging_docs, staged, names)
+            synced.put("docs", known)
             swap_directory(staging_site, project.site_dir)
         lap("swap")
     finally:

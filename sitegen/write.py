@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -55,32 +56,37 @@ def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = N
 
     Only files listed in the previous run's manifest are ever removed, so a file somebody
     wrote by hand cannot be deleted even if it sits in a generated folder.
-    ``known``, kept by a caller that syncs again and again (`serve`), holds each file's text with
-    the size and time it had once synced: a file with that text, size and time is not read again.
+    ``known``, kept by a caller that syncs again and again (`serve`, and `build` through the
+    cache), holds each file's digest with the size and time it had once synced: a file with that
+    digest, size and time is not read again.
     """
     report = WriteReport()
     known = {} if known is None else known
     for relative in sorted(pages):
-        path, text = docs_dir / relative, pages[relative]
-        if is_synced(path, text, known.get(relative)):
+        path, data = docs_dir / relative, pages[relative].encode("utf-8")
+        digest = content_digest(data)
+        if is_synced(path, digest, known.get(relative)):
             report.unchanged += 1
             continue
-        data = text.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             report.unchanged += 1
         else:
             atomic_write(path, data)
             report.written.append(relative)
         stat = path.stat()
-        known[relative] = (text, stat.st_size, stat.st_mtime_ns)
+        known[relative] = (digest, stat.st_size, stat.st_mtime_ns)
     for relative in set(known) - set(pages):
         del known[relative]
     finish_sync(docs_dir, set(pages), report)
     return report
 
 
-def is_synced(path: Path, text: str, seen: tuple | None) -> bool:
-    if seen is None or seen[0] != text:
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def is_synced(path: Path, digest: bytes, seen: tuple | None) -> bool:
+    if seen is None or seen[0] != digest:
         return False
     try:
         stat = path.stat()

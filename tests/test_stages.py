@@ -786,7 +786,7 @@ def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds
     assert set(project.memory["pages"]) == entries | {("held", "search index")}
     build.build_site(project, Problems(), offline=True)
     assert pickles(cache / "pages-files") and pickles(cache / "html-files")
-    assert sorted(p.name for p in cache.iterdir()) == ["html", "html-files", "pages", "pages-files", "seeds"]
+    assert sorted(p.name for p in cache.iterdir()) == ["html", "html-files", "pages", "pages-files", "seeds", "synced"]
     assert set(project.memory) == {"seeds", "pages", "pages-files"}
 
 
@@ -939,6 +939,19 @@ def test_a_sync_that_knows_a_file_does_not_read_it_again_unless_it_changed_on_di
     report = write.sync_generated(docs, {"a.md": "甲"}, known)
     assert report.written == ["a.md"] and (docs / "a.md").read_text(encoding="utf-8") == "甲"
     assert set(known) == {"a.md"} and report.removed == ["b.md"]
+
+
+def test_a_build_does_not_read_the_pages_the_last_build_synced_unless_they_changed_on_disk(tmp_path, monkeypatch):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    (project.docs_dir / "index.md").write_text("别人改过", encoding="utf-8")
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    _, report = build.build_site(project, Problems())
+    generated = [name for name in read if name.endswith(".md")]
+    assert generated == ["index.md"] and report.written == ["index.md"]
+    assert "别人改过" not in (project.docs_dir / "index.md").read_text(encoding="utf-8")
 
 
 def test_the_serve_hooks_generate_remembers_what_it_synced(tmp_path):
