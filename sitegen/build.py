@@ -34,7 +34,7 @@ from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
 from .search_index import search_tokens
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
-from .write import WriteReport, link_or_copy, publish_staged, sync_generated
+from .write import WriteReport, content_digest, link_or_copy, publish_staged, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
@@ -400,8 +400,9 @@ def build_date(when: datetime | None):
 
 def mkdocs_build(
     config, docs_dir: Path, site_dir: Path, redirects: dict[str, str], cache_dir: Path | None = None
-) -> None:
-    """Build with the configuration the pages were generated for, from docs_dir into site_dir."""
+) -> dict[str, bytes]:
+    """Build with the configuration the pages were generated for, from docs_dir into site_dir; the
+    digest of each page written, by its path in the site."""
     from mkdocs.commands.build import build
 
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
@@ -412,10 +413,12 @@ def mkdocs_build(
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
         config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
+        config.plugins["sitegen-digests"] = digests = PageDigests()
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
+    return digests.digests
 
 
 def cache_folder(cache_dir: Path, kind: str, directory_urls: bool) -> Path:
@@ -441,6 +444,18 @@ def one_build_at_a_time(root: Path, say=print):
         yield
     finally:
         lock.release()
+
+
+class PageDigests(BasePlugin):
+    """The digest of each page as MkDocs writes it, by its path in the site."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, bytes] = {}
+
+    def on_post_page(self, output: str, page, config) -> str:
+        # MkDocs writes output.encode("utf-8", errors="xmlcharrefreplace").
+        self.digests[page.file.dest_uri] = content_digest(output.encode("utf-8", errors="xmlcharrefreplace"))
+        return output
 
 
 class PageCounter(BasePlugin):
@@ -482,19 +497,37 @@ def old_copy(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
 
-def keep_unchanged_mtimes(new: Path, old: Path) -> None:
+def keep_unchanged_mtimes(new: Path, old: Path, digests: dict | None = None, seen: dict | None = None) -> None:
     """A rebuilt file with the same bytes keeps its old modification time, so caches, rsync and
-    `make`-style tools see only what really changed."""
+    `make`-style tools see only what really changed. ``digests``: of the new pages, as MkDocs wrote
+    them; ``seen``: digest, size and time of the old site's pages when they were written, so an
+    unchanged page is known without reading either copy."""
     if not old.is_dir():
         return
+    digests, seen = digests or {}, seen or {}
     for path in new.rglob("*"):
-        previous = old / path.relative_to(new)
-        if linked_twins(path, previous):
+        relative = path.relative_to(new).as_posix()
+        previous = old / relative
+        if linked_twins(path, previous) or not (path.is_file() and previous.is_file()):
             continue  # one file under two names has one modification time already
-        same_size = path.is_file() and previous.is_file() and previous.stat().st_size == path.stat().st_size
-        if same_size and previous.read_bytes() == path.read_bytes():
-            stat = previous.stat()
+        stat = previous.stat()
+        if same_bytes(path, previous, stat, digests.get(relative), seen.get(relative)):
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def same_bytes(path: Path, previous: Path, stat: os.stat_result, digest: bytes | None, seen: tuple | None) -> bool:
+    if digest is not None and seen is not None and seen[1:] == (stat.st_size, stat.st_mtime_ns):
+        return seen[0] == digest
+    return stat.st_size == path.stat().st_size and previous.read_bytes() == path.read_bytes()
+
+
+def site_record(site: Path, digests: dict[str, bytes]) -> dict[str, tuple]:
+    """Digest, size and time of each page of a site in place, for the next swap (see above)."""
+    record = {}
+    for relative, digest in digests.items():
+        stat = (site / relative).stat()
+        record[relative] = (digest, stat.st_size, stat.st_mtime_ns)
+    return record
 
 
 def linked_twins(path: Path, other: Path) -> bool:
@@ -504,9 +537,10 @@ def linked_twins(path: Path, other: Path) -> bool:
         return False
 
 
-def swap_directory(new: Path, target: Path) -> None:
-    """Put new in target's place; the old target is removed only after the new one is in place."""
-    keep_unchanged_mtimes(new, target)
+def swap_directory(new: Path, target: Path, digests: dict | None = None, seen: dict | None = None) -> None:
+    """Put new in target's place; the old target is removed only after the new one is in place.
+    ``digests`` and ``seen``: see keep_unchanged_mtimes."""
+    keep_unchanged_mtimes(new, target, digests, seen)
     old = old_copy(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
@@ -569,15 +603,16 @@ def build_site(
         lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
-            mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
+            digests = mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
         lap("mkdocs")
         if offline:
             report = WriteReport(written=names)
-            swap_directory(staging_site, project.offline_site_dir)
         else:
             report = publish_staged(project.docs_dir, staging_docs, staged, names)
             synced.put("docs", known)
-            swap_directory(staging_site, project.site_dir)
+        site_dir = project.offline_site_dir if offline else project.site_dir
+        swap_directory(staging_site, site_dir, digests, synced.get(site_dir.name))
+        synced.put(site_dir.name, site_record(site_dir, digests))
         lap("swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

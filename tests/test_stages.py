@@ -485,6 +485,29 @@ def test_static_files_of_docs_are_linked_and_a_link_to_an_older_version_is_repla
     assert not (site / "bundle.js").exists() and not (site / "index.md").exists()
 
 
+def test_a_page_whose_digest_and_old_copy_are_as_recorded_keeps_its_time_unread(tmp_path, monkeypatch):
+    old, new = tmp_path / "old", tmp_path / "new"  # names of one length: the pages' sizes match
+    for folder in (old, new):
+        folder.mkdir()
+        for name in ("same.html", "edited.html", "unrecorded.html"):
+            (folder / name).write_text(f"{name} {folder.name}", encoding="utf-8")
+    digests = {name: write.content_digest(f"{name} new".encode()) for name in ("same.html", "edited.html")}
+    seen = build.site_record(old, {"same.html": digests["same.html"], "edited.html": b"old digest"})
+    for name in ("same.html", "edited.html", "unrecorded.html"):
+        os.utime(old / name, ns=(10**9, 10**9))
+    seen = {name: (digest, size, 10**9) for name, (digest, size, _) in seen.items()}
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    build.keep_unchanged_mtimes(new, old, digests, seen)
+    # Recorded as the new page's digest: kept unread. Recorded otherwise: changed, unread. Else compared.
+    assert (new / "same.html").stat().st_mtime_ns == 10**9
+    assert (new / "edited.html").stat().st_mtime_ns != 10**9
+    assert sorted(read) == ["unrecorded.html", "unrecorded.html"]
+    assert (new / "unrecorded.html").stat().st_mtime_ns != 10**9
+    assert build.site_record(new, digests)["same.html"] == (digests["same.html"], len(b"same.html new"), 10**9)
+
+
 def test_recovery_clears_staging_and_restores_a_site_caught_mid_swap(tmp_path):
     (tmp_path / ".staging-abc" / "docs").mkdir(parents=True)
     site = tmp_path / "site"
@@ -951,6 +974,8 @@ def test_a_build_does_not_read_the_pages_the_last_build_synced_unless_they_chang
     _, report = build.build_site(project, Problems())
     generated = [name for name in read if name.endswith(".md")]
     assert generated == ["index.md"] and report.written == ["index.md"]
+    # Nor the site's pages: the digests MkDocs' output had last time say which are unchanged.
+    assert "index.html" not in read, read
     assert "别人改过" not in (project.docs_dir / "index.md").read_text(encoding="utf-8")
 
 
@@ -988,8 +1013,9 @@ def test_one_build_times_its_stages_stages_beside_the_project_and_dates_the_site
 
     def recording(config, docs_dir, site_dir, *args):
         seen.append(docs_dir)
-        real(config, docs_dir, site_dir, *args)
+        digests = real(config, docs_dir, site_dir, *args)
         assert any(isinstance(plugin, build.PageCounter) for plugin in config.plugins.values())
+        return digests
 
     monkeypatch.setattr(build, "mkdocs_build", recording)
     timings: dict[str, float] = {}
