@@ -18,8 +18,9 @@ project and measures, as medians over the runs:
   largest pages the largest page of each kind (home, interview, interview list, topics, archive,
               questions, quotes, predictions, people): KB of HTML and DOM elements
   HTML/page   mean bytes of an interview page's HTML
-  search KB   bytes the browser downloads (measured in Chromium) from opening the search box
-              to the first result for a query, raw and gzip-compressed
+  search KB   bytes the browser downloaded (measured in Chromium) from opening the search box
+              until the first result for a query was drawn, raw and gzip-compressed: files
+              whose download ended by then (the page's Resource Timing entries)
   rewrites    generated files rewritten after one seed's text is edited
 
 and the same for the reference: the same interview pages in a plain Material project with the
