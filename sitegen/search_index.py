@@ -121,7 +121,7 @@ class SearchIndex:
 
     files: dict[str, str]
     identities: list[tuple[str, str]]  # per number: the interview's source key and URL
-    tokens: list[tuple[str, array]]  # per number: the interview's search tokens
+    tokens: list[tuple[str, array]]  # per number: the interview's search tokens, compact (search_tokens)
     postings: dict[str, array]  # per token: [number, frequency, number, frequency, …]
     fragments: dict[str, str]  # per token: its entry in its shard's JSON
     shards: int
@@ -143,10 +143,10 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     files: dict[str, str] = {}
     # Each token's postings as one flat array of numbers and frequencies: the smallest form in memory.
     postings: dict[str, array] = defaultdict(lambda: array("I"))
-    tokens = [interview_tokens(interview) for interview in interviews]
+    tokens = [interview.search_tokens or search_tokens(interview) for interview in interviews]
     for number, interview in enumerate(interviews):
         files[doc_path(number)] = doc_json(interview, url_of)
-        for token, frequency in zip(*tokens[number], strict=True):
+        for token, frequency in token_frequencies(tokens[number]):
             postings[token].extend((number, frequency))
     shards = shard_count(total_bytes(postings))
     shard_tokens: dict[int, list[str]] = defaultdict(list)
@@ -180,8 +180,9 @@ def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int],
     postings, tokens = dict(previous.postings), list(previous.tokens)
     touched: set[str] = set()
     for number in changed:
-        old_tokens, tokens[number] = tokens[number], interview_tokens(interviews[number])
-        before, after = dict(zip(*old_tokens, strict=True)), dict(zip(*tokens[number], strict=True))
+        interview = interviews[number]
+        old_tokens, tokens[number] = tokens[number], interview.search_tokens or search_tokens(interview)
+        before, after = dict(token_frequencies(old_tokens)), dict(token_frequencies(tokens[number]))
         # An edit leaves most of an interview's tokens as often as they were: their postings stay.
         differ = {token for token in before.keys() | after.keys() if before.get(token) != after.get(token)}
         touched |= differ
@@ -227,9 +228,11 @@ def identity(interview: Interview, url_of) -> tuple[str, str]:
     return interview.source_key, url_of(interview)
 
 
-def interview_tokens(interview: Interview) -> tuple[list[str], array]:
-    tokens, frequencies = interview.search_tokens or search_tokens(interview)
-    return tokens.split("\0") if tokens else [], frequencies
+def token_frequencies(compact: tuple[str, array]):
+    """(token, frequency) pairs of search_tokens' compact form, split only while they are read:
+    a list of every interview's tokens would hold millions of small strings."""
+    tokens, frequencies = compact
+    return zip(tokens.split("\0") if tokens else [], frequencies, strict=True)
 
 
 def total_bytes(postings: dict[str, array]) -> int:
