@@ -34,7 +34,7 @@ from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
 from .search_index import search_tokens
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
-from .write import WriteReport, content_digest, link_or_copy, publish_staged, sync_generated
+from .write import WriteReport, as_stamped, content_digest, link_or_copy, publish_staged, stamp, sync_generated
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
@@ -68,7 +68,8 @@ class Project:
         return PickleCache(self.cache_dir / "seeds", code + data, memory=self.held("seeds"))
 
     def synced_cache(self) -> PickleCache:
-        """What the last build synced into docs/ (write.sync_generated's ``known``), under "docs"."""
+        """What the last build put in place: under "docs", write.sync_generated's ``known`` for
+        docs/; under a site folder's name, that site's site_record."""
         return PickleCache() if self.cache_dir is None else PickleCache(self.cache_dir / "synced")
 
     def held(self, kind: str) -> dict | None:
@@ -508,7 +509,7 @@ def keep_unchanged_mtimes(new: Path, old: Path, digests: dict | None = None, see
     for path in new.rglob("*"):
         relative = path.relative_to(new).as_posix()
         previous = old / relative
-        if linked_twins(path, previous) or not (path.is_file() and previous.is_file()):
+        if not (path.is_file() and previous.is_file()) or path.samefile(previous):
             continue  # one file under two names has one modification time already
         stat = previous.stat()
         if same_bytes(path, previous, stat, digests.get(relative), seen.get(relative)):
@@ -516,18 +517,14 @@ def keep_unchanged_mtimes(new: Path, old: Path, digests: dict | None = None, see
 
 
 def same_bytes(path: Path, previous: Path, stat: os.stat_result, digest: bytes | None, seen: tuple | None) -> bool:
-    if digest is not None and seen is not None and seen[1:] == (stat.st_size, stat.st_mtime_ns):
+    if digest is not None and as_stamped(stat, seen):
         return seen[0] == digest
     return stat.st_size == path.stat().st_size and previous.read_bytes() == path.read_bytes()
 
 
 def site_record(site: Path, digests: dict[str, bytes]) -> dict[str, tuple]:
     """Digest, size and time of each page of a site in place, for the next swap (see above)."""
-    record = {}
-    for relative, digest in digests.items():
-        stat = (site / relative).stat()
-        record[relative] = (digest, stat.st_size, stat.st_mtime_ns)
-    return record
+    return {relative: stamp(site / relative, digest) for relative, digest in digests.items()}
 
 
 def linked_twins(path: Path, other: Path) -> bool:

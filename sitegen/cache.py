@@ -89,21 +89,23 @@ class PickleCache:
         os.replace(partial, target)
 
     def held(self, name: str):
-        """What this process holds under name from an earlier build (see hold), or None."""
+        """What this process holds under name from an earlier build (see hold), or None. Asking
+        keeps it past this build's pruning, like any entry this build asks for."""
+        self.used.add((HELD, name))
         return None if self.memory is None else self.memory.get((HELD, name))
 
     def hold(self, name: str, value) -> None:
         """Keep value in memory only, for the next build of this process to start from; the next
         value held under name replaces it. Not kept where the cache holds nothing in memory."""
         if self.memory is not None:
+            self.used.add((HELD, name))
             self.memory[(HELD, name)] = value
 
     def prune(self) -> None:
         """Remove the entries this build did not ask for: seeds deleted or changed since."""
         if self.memory is not None:
             for key in set(self.memory) - self.used:
-                if not (isinstance(key, tuple) and key[0] == HELD):
-                    del self.memory[key]
+                del self.memory[key]
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():

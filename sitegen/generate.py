@@ -281,9 +281,7 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
 
     if cache.memory is not None and cache.held("search index") is None:
         # The first build of such a process makes the index to hold it: the first edit is an update too.
-        files = make()
-        cache.put(key, files)
-        return files
+        cache.put(key, make())
     return cache.get_or_make(key, make)
 
 

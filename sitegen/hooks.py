@@ -22,8 +22,9 @@ log = logging.getLogger("mkdocs.hooks.sitegen")
 
 
 # Held for the whole `serve` session: the HTML of unchanged pages is not converted again, loaded
-# seeds and generated pages are not read from the cache again, and a generated file whose text,
-# size and time are those it was synced with is not read again.
+# seeds and generated pages are not read from the cache again, the search index is updated rather
+# than made anew, and a generated file whose digest, size and time are those it was synced with is
+# not read again.
 render_cache: RenderCache | None = None
 theme_seen: str | None = None
 held_entries: dict = {}

@@ -73,8 +73,7 @@ def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = N
         else:
             atomic_write(path, data)
             report.written.append(relative)
-        stat = path.stat()
-        known[relative] = (digest, stat.st_size, stat.st_mtime_ns)
+        known[relative] = stamp(path, digest)
     for relative in set(known) - set(pages):
         del known[relative]
     finish_sync(docs_dir, set(pages), report)
@@ -85,14 +84,24 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def stamp(path: Path, digest: bytes) -> tuple[bytes, int, int]:
+    """What is recorded of a file just written: its digest, size and modification time."""
+    stat = path.stat()
+    return digest, stat.st_size, stat.st_mtime_ns
+
+
+def as_stamped(stat: os.stat_result, seen: tuple | None) -> bool:
+    """The file has the size and time recorded with seen (see stamp), so its bytes are seen's."""
+    return seen is not None and seen[1:] == (stat.st_size, stat.st_mtime_ns)
+
+
 def is_synced(path: Path, digest: bytes, seen: tuple | None) -> bool:
     if seen is None or seen[0] != digest:
         return False
     try:
-        stat = path.stat()
+        return as_stamped(path.stat(), seen)
     except OSError:
         return False
-    return (stat.st_size, stat.st_mtime_ns) == seen[1:]
 
 
 def publish_staged(docs_dir: Path, staged_docs: Path, staged: WriteReport, names: list[str]) -> WriteReport:
