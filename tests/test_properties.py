@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 import frontmatter
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitegen.clean import clean_body
@@ -193,6 +193,16 @@ def exports(draw):
 
 
 @given(exports())
+# Found by Hypothesis: 点赞 in one sentence and 关注 in the next were taken for an engagement prompt.
+@example(
+    (
+        "人工智能人工智能人工智能。人工智能点赞人\n工智能人工智能。关注人工智能人工智能人工\n智能。\n\n"
+        + CLOSINGS["AI深度研究员"],
+        ["人工智能人工智能人工智能。", "人工智能点赞人工智能人工智能。", "关注人工智能人工智能人工智能。"],
+        [],
+        "AI深度研究员",
+    )
+)
 def test_every_sentence_and_image_of_a_real_shaped_export_reaches_the_page(export):
     body, sentences, images, account = export
     cleaned = clean_body(tuple(Line(n, t) for n, t in enumerate(body.split("\n"), 9)), "seeds/x.txt", account)
