@@ -16,7 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
-from .cache import PickleCache, fingerprint
+from .cache import PickleCache, StoredTuple, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .editorial import Editorial, load_editorial
@@ -29,7 +29,7 @@ from .model import Article, Interview
 from .parse import parse_article
 from .predictions import Prediction, load_predictions
 from .progress import progress
-from .quotes import EditorQuote, check_quoted, load_quotes, seeds_missing
+from .quotes import EditorQuote, check_quoted, key_points_of, load_quotes, seeds_missing
 from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
 from .search_index import search_tokens
@@ -150,8 +150,13 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
     passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
     # The article's body lines are in the interview now; its header is what is kept of it.
     article = replace(article, body=())
-    tokens, questions = search_tokens(interview), tuple(questions_of(interview))
-    return article, replace(interview, topic_excerpts=passages, search_tokens=tokens, questions=questions)
+    derived = {
+        "topic_excerpts": passages,
+        "search_tokens": search_tokens(interview),
+        "questions": tuple(questions_of(interview)),
+        "key_points": tuple(key_points_of(interview)),
+    }
+    return article, replace(interview, **derived)
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:
@@ -227,17 +232,40 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
     keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
-    loaded = [cache.get(key) for key in keys]
+    loaded = [stored_seed(cache, key) for key in keys]
     missing = [i for i, value in enumerate(loaded) if value is None]
     fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
         if not isinstance(value, InputError):
             article, interview = value
             value = (article, replace(interview, source_key=keys[i]))
-            cache.put(keys[i], value)
+            store_seed(cache, keys[i], *value)
         loaded[i] = value
     cache.prune()
     return loaded
+
+
+def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
+    """A seed's interview is kept in two entries: its body (blocks and search tokens), which a
+    build reads only for the pages it renders again, and the rest under the seed's key."""
+    cache.put(body_key(cache, key), (interview.blocks, interview.search_tokens))
+    cache.put(key, (article, replace(interview, blocks=None, search_tokens=None)))
+
+
+def stored_seed(cache: PickleCache, key: str) -> tuple[Article, Interview] | None:
+    """A seed's (article, interview) from the cache, its body read the first time it is needed."""
+    body = body_key(cache, key)
+    head = cache.get(key)
+    if head is None or not cache.has(body):
+        return None
+    article, interview = head
+    read = cache.reader(body)
+    blocks, tokens = StoredTuple(lambda: read()[0]), StoredTuple(lambda: read()[1])
+    return article, replace(interview, blocks=blocks, search_tokens=tokens)
+
+
+def body_key(cache: PickleCache, key: str) -> str:
+    return cache.key("body", key.encode())
 
 
 def worker_count(sources: int) -> int:

@@ -13,8 +13,9 @@ import hashlib
 import os
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 SUFFIX = ".pickle"
@@ -68,6 +69,25 @@ class PickleCache:
             self.memory[key] = value
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether the entry is there, without reading it; it is kept past this build's pruning."""
+        if self.folder is None:
+            return False
+        self.used.add(key)
+        return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
+
+    def reader(self, key: str):
+        """A function that reads the entry (once) when called; the entry must not be pruned before."""
+
+        @cache
+        def read():
+            value = self.get(key)
+            if value is None:
+                raise RuntimeError(f"cache entry {self.folder / (key + SUFFIX)} vanished during the build")
+            return value
+
+        return read
+
     def get_or_make(self, key: str, make):
         """The entry under key, else make() kept under it."""
         value = self.get(key)
@@ -111,3 +131,40 @@ class PickleCache:
         for path in self.folder.iterdir():
             if path.suffix != SUFFIX or path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class StoredTuple(Sequence):
+    """A tuple read from a cache entry the first time it is needed: a warm build shows most
+    interviews by their header alone and never reads their blocks. Equal to, hashed and pickled
+    as the tuple it stands for."""
+
+    __slots__ = ("_read", "_value")
+
+    def __init__(self, read) -> None:
+        self._read, self._value = read, None
+
+    def tuple(self) -> tuple:
+        if self._value is None:
+            self._value, self._read = tuple(self._read()), None
+        return self._value
+
+    def __getitem__(self, index):
+        return self.tuple()[index]
+
+    def __len__(self) -> int:
+        return len(self.tuple())
+
+    def __iter__(self):
+        return iter(self.tuple())
+
+    def __eq__(self, other) -> bool:
+        return self.tuple() == (other.tuple() if isinstance(other, StoredTuple) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.tuple())
+
+    def __reduce__(self):
+        return tuple, (self.tuple(),)
+
+    def __repr__(self) -> str:
+        return repr(self.tuple())

@@ -280,6 +280,11 @@ def questions_in(interview: Interview) -> list[dict]:
     return questions_of(interview) if interview.questions is None else list(interview.questions)
 
 
+def key_points_in(interview: Interview) -> list[dict]:
+    """The items of the interview's key-point sections, as found when it was loaded, else found now."""
+    return key_points_of(interview) if interview.key_points is None else list(interview.key_points)
+
+
 def question_groups(interviews: list[Interview]) -> list[dict]:
     """Interviews newest first, each with its questions; interviews without turns are left out."""
     groups = [
@@ -305,7 +310,7 @@ def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) 
 def key_point_groups(interviews: list[Interview]) -> list[dict]:
     """Interviews newest first with the items of their 核心观点 sections; those without, left out."""
     groups = [
-        InterviewPart(("key points", interview), interview=interview, points=key_points_of(interview))
+        InterviewPart(("key points", interview), interview=interview, points=key_points_in(interview))
         for interview in interviews
     ]
     return [group for group in groups if group["points"]]

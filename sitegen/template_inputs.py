@@ -12,12 +12,12 @@ import dataclasses
 import hashlib
 import re
 from datetime import date, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import jinja2
 from jinja2 import meta
 
-from .model import Interview, InterviewPart
+from .model import Interview, InterviewPart, field_names
 
 PLAIN = (str, int, float, bool, date, datetime, type(None), re.Pattern)
 
@@ -71,11 +71,6 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
         inner = describe_composite({name: getattr(value, name) for name in field_names(type(value))}, memo)
         return None if inner is None else f"{type(value).__qualname__} {inner}"
     return None
-
-
-@cache
-def field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def inputs_digest(env: jinja2.Environment, template: str, context: dict, memo: dict[int, tuple]) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .datafiles import line_of, load_yaml
 from .enrich import article_texts
 from .errors import InputError, display_path
-from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Turn
+from .model import Block, BulletList, Heading, Interview, Paragraph, Quote, Record, Turn
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LATIN = re.compile(r"^[A-Za-z0-9 .+-]+$")
@@ -33,7 +33,7 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
-class Excerpt:
+class Excerpt(Record):
     anchor: str
     before: str
     match: str

@@ -7,6 +7,7 @@ import json
 import pickle
 import zlib
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from benchmarks.synthetic import write_synthetic_seeds
 from sitegen import build
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
+from sitegen.model import Article
 
 from .conftest import ROOT, SEEDS, copy_project, run_build, tree_digest
 
@@ -30,7 +32,14 @@ def load(project: build.Project):
 
 
 def entries(project: build.Project) -> list[Path]:
-    return sorted((project.cache_dir / "seeds").glob("*.pickle"))
+    """The seeds' entries (an entry per seed holds all of it but its body)."""
+    every = sorted((project.cache_dir / "seeds").glob("*.pickle"))
+    return [entry for entry in every if isinstance(load_entry(entry.read_bytes())[0], Article)]
+
+
+def bodies(project: build.Project) -> list[Path]:
+    every = set((project.cache_dir / "seeds").glob("*.pickle"))
+    return sorted(every - set(entries(project)))
 
 
 def plant_titles(project: build.Project) -> None:
@@ -48,6 +57,40 @@ def test_a_cached_load_gives_the_same_interviews_and_uses_its_entries(tmp_path):
     assert load(project) == first
     plant_titles(project)
     assert [i.header.title for i in load(project)] == ["来自缓存", "来自缓存"]
+
+
+def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
+    project = cached_project(tmp_path)
+    first = load(project)
+    assert len(bodies(project)) == 2
+    # (load_project reads the bodies of the seeds data/quotes.yml quotes, to check the quotes.)
+    data = build.load_data(project.data_dir)
+    cached = build.load_interviews(project.seeds_dir, data, Problems(), project.seed_cache())
+    for body in bodies(project):
+        body.unlink()
+    # The headers, topics and questions came with the entry; the blocks are read on first use.
+    assert [i.header for i in cached] == [i.header for i in first]
+    assert [i.questions for i in cached] == [i.questions for i in first]
+    with pytest.raises(RuntimeError, match="vanished"):
+        cached[0].blocks[0]
+
+
+def test_a_seed_whose_body_entry_is_gone_is_loaded_again(tmp_path):
+    project = cached_project(tmp_path)
+    first = load(project)
+    plant_titles(project)
+    bodies(project)[0].unlink()
+    again = load(project)
+    assert [i.header.title for i in again].count("来自缓存") == 1
+    assert [i.blocks for i in again] == [i.blocks for i in first]
+
+
+def test_a_cached_interview_pickles_with_every_field():
+    interview = build.load_interview(SEEDS[0], build.load_data(ROOT / "data"), [], datetime.now().astimezone())
+    again = pickle.loads(pickle.dumps(interview))
+    # repr shows the fields equality skips too (source lines, derived passages and questions).
+    assert repr(again) == repr(interview)
+    assert again.blocks and type(again.blocks) is tuple
 
 
 def test_an_edited_seed_is_loaded_again_and_only_it(tmp_path):
