@@ -15,7 +15,7 @@ import pickle
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 SUFFIX = ".pickle"
@@ -76,15 +76,16 @@ class PickleCache:
         self.used.add(key)
         return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
 
-    def reader(self, key: str):
-        """A function that reads the entry (once) when called; the entry must not be pruned before."""
+    def reader(self, key: str, make=None):
+        """A function that reads the entry (once) when called: else make() kept under it, or an
+        error when there is no make. The entry must not be pruned before."""
 
         @cache
         def read():
             value = self.get(key)
-            if value is None:
+            if value is None and make is None:
                 raise RuntimeError(f"cache entry {self.folder / (key + SUFFIX)} vanished during the build")
-            return value
+            return self.get_or_make(key, make) if value is None else value
 
         return read
 
@@ -95,6 +96,31 @@ class PickleCache:
             value = make()
             self.put(key, value)
         return value
+
+    def stored(self, key: str, make):
+        """A text: the entry under key as a StoredText, not read until its text is needed, else
+        make() kept under it."""
+        if self.has(key):
+            return StoredText(key, self.reader(key, make))
+        text = make()
+        self.put(key, text)
+        return text if self.folder is None else StoredText(key, text=text)
+
+    def stored_files(self, key: str, make, fresh: bool = False) -> dict:
+        """Texts by name, each a StoredText: the entry under key holds them all (make() when it is
+        missing, or always when ``fresh``), a small one beside it their names, so the names come
+        without reading the texts."""
+        names_key = self.key("names", key.encode())
+        names = None if fresh or not self.has(key) else self.get(names_key)
+        if names is not None:
+            read = self.reader(key, make)
+            return {name: StoredText(self.key(name, key.encode()), partial(text_in, read, name)) for name in names}
+        files = make()
+        self.put(key, files)
+        self.put(names_key, sorted(files))
+        if self.folder is None:
+            return files
+        return {name: StoredText(self.key(name, key.encode()), text=text) for name, text in files.items()}
 
     def put(self, key: str, value) -> None:
         if self.folder is None:
@@ -168,3 +194,27 @@ class StoredTuple(Sequence):
 
     def __repr__(self) -> str:
         return repr(self.tuple())
+
+
+def text_in(read, name: str) -> str:
+    return read()[name]
+
+
+class StoredText:
+    """A page or file from the cache, its text read the first time it is needed: a build that finds
+    the file already written from the same entry never reads it. ``digest`` stands for the text:
+    one cache key, one text."""
+
+    __slots__ = ("key", "_read", "_text")
+
+    def __init__(self, key: str, read=None, text: str | None = None) -> None:
+        self.key, self._read, self._text = key, read, text
+
+    @property
+    def digest(self) -> bytes:
+        return bytes.fromhex(self.key)[:16]
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text, self._read = self._read(), None
+        return self._text

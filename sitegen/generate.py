@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
-from .cache import PickleCache
+from .cache import PickleCache, StoredText
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .indexes import (
     by_year_and_month,
@@ -34,6 +34,8 @@ from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script, updated_index
 from .template_inputs import inputs_digest
 from .topics import Topic
+
+PageText = str | StoredText  # a generated file's text, or the cache entry that holds it
 
 DEFAULT_PER_PAGE = {"interviews": 50, "topic": 30, "year": 50, "questions": 10, "quotes": 20}
 
@@ -138,8 +140,9 @@ def render_site(
     quotes: tuple[EditorQuote, ...] = (),
     pagination: dict | None = None,
     cache: PickleCache | None = None,
-) -> dict[str, str]:
-    """``page_texts``: title and description of each kind of index page, ``pagination``: how many
+) -> dict[str, PageText]:
+    """Every generated file by its path under docs/: its text, or the cache entry that holds it.
+    ``page_texts``: title and description of each kind of index page, ``pagination``: how many
     entries a page of each paginated kind holds and the title of its later pages (data/pages.yml);
     ``cache``: interview pages of earlier builds, reused while everything they show is unchanged."""
     cache = cache or PickleCache()
@@ -167,7 +170,7 @@ def render_site(
         "predictions": forecasts,
         "question_count": sum(len(group["questions"]) for group in asked),
     }
-    pages: dict[str, str] = {}
+    pages: dict[str, PageText] = {}
     memo: dict[int, tuple] = {}  # digests of the values pages share, for their cache keys
     for interview in progress(ordered, stage="pages generated"):
         older, newer = adjacent[interview.slug]
@@ -247,26 +250,28 @@ def render_site(
     return pages
 
 
-def cached_page(cache: PickleCache, env, template: str, context: dict, site: Site, memo: dict, render, meta=()) -> str:
+def cached_page(
+    cache: PickleCache, env, template: str, context: dict, site: Site, memo: dict, render, meta=()
+) -> PageText:
     """A page from the cache when everything its template reads is unchanged, else render() kept;
     the site's settings decide its links (folders or .html files)."""
     inputs = inputs_digest(env, template, context, memo)
     if inputs is None:
         return render()
-    return cache.get_or_make(cache.key(template, repr((meta, inputs, repr(site))).encode("utf-8")), render)
+    return cache.stored(cache.key(template, repr((meta, inputs, repr(site))).encode("utf-8")), render)
 
 
-def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> str:
+def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> PageText:
     render = partial(render_index, env, template, meta, context)
     return cached_page(cache, env, template, context, site, memo, render, sorted(meta.items()))
 
 
-def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site, memo: dict) -> str:
+def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site, memo: dict) -> PageText:
     render = partial(render_interview, env, interview, context)
     return cached_page(cache, env, "interview.md.j2", {**context, "interview": interview}, site, memo, render)
 
 
-def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict[str, str]:
+def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict:
     """The search index from the cache while the interviews, their URLs and the topics' names are
     unchanged: any other change to an interview changes its source key. A process that builds
     again and again (`serve`) updates the index it holds for the interviews that changed."""
@@ -279,10 +284,9 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
         cache.hold("search index", index)
         return index.files
 
-    if cache.memory is not None and cache.held("search index") is None:
-        # The first build of such a process makes the index to hold it: the first edit is an update too.
-        cache.put(key, make())
-    return cache.get_or_make(key, make)
+    # The first build of such a process makes the index to hold it: the first edit is an update too.
+    first_held = cache.memory is not None and cache.held("search index") is None
+    return cache.stored_files(key, make, fresh=first_held)
 
 
 def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], inputs) -> str | None:
@@ -297,11 +301,11 @@ def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], i
 FIDELITY_PATH = "fidelity.json"
 
 
-def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> str:
+def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
     """The fidelity report from the cache while the interviews are unchanged: a ledger is the seed's."""
     make = partial(fidelity_report, interviews)
     key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
-    return make() if key is None else cache.get_or_make(key, make)
+    return make() if key is None else cache.stored(key, make)
 
 
 def fidelity_report(interviews: list[Interview]) -> str:

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import StoredText
+
 MANIFEST = ".generated.json"
 
 
@@ -51,23 +53,25 @@ def remove_empty_parents(path: Path, root: Path) -> None:
             return
 
 
-def sync_generated(docs_dir: Path, pages: dict[str, str], known: dict | None = None) -> WriteReport:
+def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: dict | None = None) -> WriteReport:
     """Make docs_dir hold exactly these generated pages; hand-written files are never touched.
 
     Only files listed in the previous run's manifest are ever removed, so a file somebody
     wrote by hand cannot be deleted even if it sits in a generated folder.
     ``known``, kept by a caller that syncs again and again (`serve`, and `build` through the
     cache), holds each file's digest with the size and time it had once synced: a file with that
-    digest, size and time is not read again.
+    digest, size and time is not read again, and a page from the cache that was synced from the
+    same entry is not even read from the cache.
     """
     report = WriteReport()
     known = {} if known is None else known
     for relative in sorted(pages):
-        path, data = docs_dir / relative, pages[relative].encode("utf-8")
-        digest = content_digest(data)
+        path, page = docs_dir / relative, pages[relative]
+        digest = page.digest if isinstance(page, StoredText) else content_digest(page.encode("utf-8"))
         if is_synced(path, digest, known.get(relative)):
             report.unchanged += 1
             continue
+        data = str(page).encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             report.unchanged += 1
         else:

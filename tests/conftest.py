@@ -73,6 +73,12 @@ def run_build(project: Path, *args: str, env: dict | None = None) -> subprocess.
     )
 
 
+def forget_synced(project: Path) -> None:
+    """Drop the record of what the last build put in place: the next build reads every generated
+    page from the cache instead of knowing its file is already in place (see write.sync_generated)."""
+    shutil.rmtree(project / ".cache" / "synced")
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under folder with the hash of its bytes, to prove a failed build changed nothing."""
     if not folder.exists():

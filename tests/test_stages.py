@@ -25,7 +25,7 @@ from sitegen.generate import Site
 from sitegen.model import Article, Ledger, Line, Removal
 from sitegen.parse import BEIJING, parse_article
 
-from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project
+from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project, forget_synced
 
 SEED_HEADER = """# {title}
 
@@ -299,6 +299,11 @@ def test_an_index_is_made_anew_when_numbers_move_or_much_changed(monkeypatch, ch
     assert updated.files == search_index.build_search_index(now, url_of, aliases)
 
 
+def texts(files: dict) -> dict[str, str]:
+    """Files by name as texts: those from the cache are read only when asked for."""
+    return {name: str(text) for name, text in files.items()}
+
+
 def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path, monkeypatch):
     from sitegen.cache import PickleCache
     from sitegen.generate import search_index_files
@@ -307,13 +312,13 @@ def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path,
     before = numbered(BODIES)
     search_index_files(PickleCache(tmp_path), before, site, [])  # on disk, not held
     held: dict = {}
-    first = search_index_files(PickleCache(tmp_path, memory=held), before, site, [])
+    first = texts(search_index_files(PickleCache(tmp_path, memory=held), before, site, []))
     assert first == search_index.build_search_index(before, site.page_url)
     edited = [numbered(["第0篇改谈开源。"])[0], *before[1:]]
     made = []
     real = search_index.make_index
     monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
-    again = search_index_files(PickleCache(tmp_path, memory=held), edited, site, [])
+    again = texts(search_index_files(PickleCache(tmp_path, memory=held), edited, site, []))
     assert made == [] and again != first
     # A process that holds nothing (`build`) makes the index anew.
     search_index_files(PickleCache(tmp_path), [numbered(["第0篇又改了。"])[0], *before[1:]], site, [])
@@ -855,6 +860,7 @@ def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
         page = load_entry(entry.read_bytes())
         if isinstance(page, str):
             entry.write_bytes(dump_entry(page + "\n缓存里的页面\n"))
+    forget_synced(project.root)
     build.build_site(project, Problems())
     page = next((project.root / "docs" / "interviews").glob("2*.md"))
     assert "缓存里的页面" in page.read_text(encoding="utf-8")
