@@ -16,7 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
-from .cache import PickleCache, StoredTuple, fingerprint
+from .cache import PickleCache, StoredDict, StoredTuple, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .editorial import Editorial, load_editorial
@@ -246,10 +246,11 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
 
 
 def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
-    """A seed's interview is kept in two entries: its body (blocks and search tokens), which a
-    build reads only for the pages it renders again, and the rest under the seed's key."""
-    cache.put(body_key(cache, key), (interview.blocks, interview.search_tokens))
-    cache.put(key, (article, replace(interview, blocks=None, search_tokens=None)))
+    """A seed's interview is kept in two entries: its body (blocks, search tokens and topic
+    passages), which a build reads only for the pages it renders again, and the rest under the
+    seed's key."""
+    cache.put(body_key(cache, key), (interview.blocks, interview.search_tokens, interview.topic_excerpts))
+    cache.put(key, (article, replace(interview, blocks=None, search_tokens=None, topic_excerpts=None)))
 
 
 def stored_seed(cache: PickleCache, key: str) -> tuple[Article, Interview] | None:
@@ -260,8 +261,12 @@ def stored_seed(cache: PickleCache, key: str) -> tuple[Article, Interview] | Non
         return None
     article, interview = head
     read = cache.reader(body)
-    blocks, tokens = StoredTuple(lambda: read()[0]), StoredTuple(lambda: read()[1])
-    return article, replace(interview, blocks=blocks, search_tokens=tokens)
+    body = {
+        "blocks": StoredTuple(lambda: read()[0]),
+        "search_tokens": StoredTuple(lambda: read()[1]),
+        "topic_excerpts": StoredDict(lambda: read()[2]),
+    }
+    return article, replace(interview, **body)
 
 
 def body_key(cache: PickleCache, key: str) -> str:

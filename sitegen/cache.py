@@ -13,7 +13,7 @@ import hashlib
 import os
 import pickle
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -101,7 +101,7 @@ class PickleCache:
         """A text: the entry under key as a StoredText, not read until its text is needed, else
         make() kept under it."""
         if self.has(key):
-            return StoredText(key, self.reader(key, make))
+            return StoredText(key, read=self.reader(key, make))
         text = make()
         self.put(key, text)
         return text if self.folder is None else StoredText(key, text=text)
@@ -114,13 +114,39 @@ class PickleCache:
         names = None if fresh or not self.has(key) else self.get(names_key)
         if names is not None:
             read = self.reader(key, make)
-            return {name: StoredText(self.key(name, key.encode()), partial(text_in, read, name)) for name in names}
+            return {name: StoredText(key, name, partial(text_in, read, name)) for name in names}
         files = make()
         self.put(key, files)
         self.put(names_key, sorted(files))
         if self.folder is None:
             return files
-        return {name: StoredText(self.key(name, key.encode()), text=text) for name, text in files.items()}
+        return {name: StoredText(key, name, text=text) for name, text in files.items()}
+
+    def plan(self, key: str, files: dict) -> None:
+        """Keep where each of these files comes from: its text, or the entry (and name in it) of a
+        StoredText; see planned."""
+        self.put(
+            key,
+            {path: (text.entry, text.name) if isinstance(text, StoredText) else text for path, text in files.items()},
+        )
+
+    def planned(self, key: str, remake) -> dict | None:
+        """The files kept by plan(), those from entries as StoredTexts; None when the plan or an
+        entry it names is not there. ``remake()`` gives every file anew, for an entry that turns out
+        to be damaged when it is read."""
+        plan = self.get(key)
+        if plan is None or not all(self.has(source[0]) for source in plan.values() if isinstance(source, tuple)):
+            return None
+        files = {}
+        for path, source in plan.items():
+            if isinstance(source, str):
+                files[path] = source
+                continue
+            entry, name = source
+            make = partial(str_of, remake, path) if name is None else partial(texts_of, remake, plan, entry)
+            read = self.reader(entry, make)
+            files[path] = StoredText(entry, name, read if name is None else partial(text_in, read, name))
+        return files
 
     def put(self, key: str, value) -> None:
         if self.folder is None:
@@ -159,60 +185,84 @@ class PickleCache:
                 path.unlink(missing_ok=True)
 
 
-class StoredTuple(Sequence):
-    """A tuple read from a cache entry the first time it is needed: a warm build shows most
+class Stored:
+    """A value read from a cache entry the first time it is needed: a warm build shows most
     interviews by their header alone and never reads their blocks. Equal to, hashed and pickled
-    as the tuple it stands for."""
+    as the value it stands for."""
 
     __slots__ = ("_read", "_value")
+    kind: type = tuple
 
     def __init__(self, read) -> None:
         self._read, self._value = read, None
 
-    def tuple(self) -> tuple:
+    def value(self):
         if self._value is None:
-            self._value, self._read = tuple(self._read()), None
+            self._value, self._read = self.kind(self._read()), None
         return self._value
 
     def __getitem__(self, index):
-        return self.tuple()[index]
+        return self.value()[index]
 
     def __len__(self) -> int:
-        return len(self.tuple())
+        return len(self.value())
 
     def __iter__(self):
-        return iter(self.tuple())
+        return iter(self.value())
 
     def __eq__(self, other) -> bool:
-        return self.tuple() == (other.tuple() if isinstance(other, StoredTuple) else other)
+        return self.value() == (other.value() if isinstance(other, Stored) else other)
 
     def __hash__(self) -> int:
-        return hash(self.tuple())
+        return hash(self.value())
 
     def __reduce__(self):
-        return tuple, (self.tuple(),)
+        return self.kind, (self.value(),)
 
     def __repr__(self) -> str:
-        return repr(self.tuple())
+        return repr(self.value())
+
+
+class StoredTuple(Stored, Sequence):
+    __slots__ = ()
+
+
+class StoredDict(Stored, Mapping):
+    __slots__ = ()
+    kind = dict
 
 
 def text_in(read, name: str) -> str:
     return read()[name]
 
 
+def str_of(remake, path: str) -> str:
+    return str(remake()[path])
+
+
+def texts_of(remake, plan: dict, entry: str) -> dict[str, str]:
+    """The texts of the files a plan takes from one entry, made anew."""
+    files = remake()
+    return {
+        source[1]: str(files[path]) for path, source in plan.items() if isinstance(source, tuple) and source[0] == entry
+    }
+
+
 class StoredText:
     """A page or file from the cache, its text read the first time it is needed: a build that finds
-    the file already written from the same entry never reads it. ``digest`` stands for the text:
-    one cache key, one text."""
+    the file already written from the same entry never reads it. An entry holds one text, or texts
+    by name; ``digest`` stands for the text (one entry and name, one text)."""
 
-    __slots__ = ("key", "_read", "_text")
+    __slots__ = ("entry", "name", "_read", "_text")
 
-    def __init__(self, key: str, read=None, text: str | None = None) -> None:
-        self.key, self._read, self._text = key, read, text
+    def __init__(self, entry: str, name: str | None = None, read=None, text: str | None = None) -> None:
+        self.entry, self.name, self._read, self._text = entry, name, read, text
 
     @property
     def digest(self) -> bytes:
-        return bytes.fromhex(self.key)[:16]
+        if self.name is None:
+            return bytes.fromhex(self.entry)[:16]
+        return hashlib.blake2b(f"{self.entry}\0{self.name}".encode(), digest_size=16).digest()
 
     def __str__(self) -> str:
         if self._text is None:

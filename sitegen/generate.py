@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
+
+import jinja2
 
 from .cache import PickleCache, StoredText
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
@@ -32,7 +34,7 @@ from .predictions import Prediction
 from .progress import progress
 from .quotes import EditorQuote
 from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script, updated_index
-from .template_inputs import inputs_digest
+from .template_inputs import inputs_digest, template_reads
 from .topics import Topic
 
 PageText = str | StoredText  # a generated file's text, or the cache entry that holds it
@@ -144,8 +146,42 @@ def render_site(
     """Every generated file by its path under docs/: its text, or the cache entry that holds it.
     ``page_texts``: title and description of each kind of index page, ``pagination``: how many
     entries a page of each paginated kind holds and the title of its later pages (data/pages.yml);
-    ``cache``: interview pages of earlier builds, reused while everything they show is unchanged."""
+    ``cache``: pages of earlier builds, reused while everything they show is unchanged, and where
+    every file came from while nothing at all changed."""
     cache = cache or PickleCache()
+    args = (interviews, topics, templates_dir, page_texts, site, predictions, quotes, pagination, cache)
+    make = lru_cache(maxsize=1)(partial(make_pages, *args))  # made at most once, if at all
+    key = plan_key(cache, interviews, site)
+    pages = None if key is None else cache.planned(key, make)
+    if pages is None:
+        pages = make()
+        if key is not None:
+            cache.plan(key, pages)
+    cache.prune()
+    return pages
+
+
+def plan_key(cache: PickleCache, interviews: list[Interview], site: Site) -> str | None:
+    """The key of the whole set of generated files: the interviews (a source key covers the seed,
+    the code and the data files), their URLs and the site's settings; the templates are in the
+    cache's salt. None when it cannot be known, or where a process holds the search index but has
+    not made it yet (the first build of `serve` makes it)."""
+    if cache.memory is not None and cache.held("search index") is None:
+        return None
+    return interviews_key(cache, "generated files", interviews, ([i.slug for i in interviews], repr(site)))
+
+
+def make_pages(
+    interviews: list[Interview],
+    topics: tuple[Topic, ...],
+    templates_dir: Path,
+    page_texts: dict[str, dict],
+    site: Site,
+    predictions: tuple[Prediction, ...],
+    quotes: tuple[EditorQuote, ...],
+    pagination: dict | None,
+    cache: PickleCache,
+) -> dict[str, PageText]:
     pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
     env = make_environment(templates_dir)
     env.filters["rel"] = relative_link
@@ -171,7 +207,7 @@ def render_site(
         "question_count": sum(len(group["questions"]) for group in asked),
     }
     pages: dict[str, PageText] = {}
-    memo: dict[int, tuple] = {}  # digests of the values pages share, for their cache keys
+    maker = PageMaker(cache, env, site)
     for interview in progress(ordered, stage="pages generated"):
         older, newer = adjacent[interview.slug]
         context = {
@@ -183,14 +219,14 @@ def render_site(
             "marks": marks.get(interview.slug, {}),
             "predictions_link": site.link(interview.path, "predictions/index.md"),
         }
-        pages[interview.path] = interview_page(cache, env, interview, context, site, memo)
+        pages[interview.path] = maker.interview_page(interview, context)
 
     def index(path: str, template: str, kind: str, **context) -> None:
         meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
         page = context.get("page")
         if page and page["number"] > 1:
             meta["title"] = pagination["page_title"].format(title=meta["title"], number=page["number"])
-        pages[path] = index_page(cache, env, template, meta, {**shared, "page_path": path, **context}, site, memo)
+        pages[path] = maker.index_page(template, meta, {**shared, "page_path": path, **context})
 
     def paged(path: str, template: str, kind: str, items: list, weight=None, **context) -> None:
         """An index in pages of data/pages.yml's per_page: the first at path, the others under page/N."""
@@ -246,29 +282,42 @@ def render_site(
     pages[JSON_FEED_PATH] = json_feed(ordered, feed_site)
     pages["robots.txt"] = env.get_template("robots.txt.j2").render(site=site)
     pages[FIDELITY_PATH] = fidelity_file(cache, ordered)
-    cache.prune()
     return pages
 
 
-def cached_page(
-    cache: PickleCache, env, template: str, context: dict, site: Site, memo: dict, render, meta=()
-) -> PageText:
-    """A page from the cache when everything its template reads is unchanged, else render() kept;
-    the site's settings decide its links (folders or .html files)."""
-    inputs = inputs_digest(env, template, context, memo)
-    if inputs is None:
-        return render()
-    return cache.stored(cache.key(template, repr((meta, inputs, repr(site))).encode("utf-8")), render)
+@dataclass
+class PageMaker:
+    """Renders pages, or takes each from the cache while everything its template reads is unchanged;
+    the site's settings decide their links (folders or .html files)."""
 
+    cache: PickleCache
+    env: jinja2.Environment
+    site: Site
+    memo: dict[int, tuple] = field(default_factory=dict)  # digests of the values pages share
+    reads: dict[str, frozenset] = field(default_factory=dict)  # the names each template reads
 
-def index_page(cache: PickleCache, env, template: str, meta: dict, context: dict, site: Site, memo: dict) -> PageText:
-    render = partial(render_index, env, template, meta, context)
-    return cached_page(cache, env, template, context, site, memo, render, sorted(meta.items()))
+    def page(self, template: str, context: dict, render, meta=()) -> PageText:
+        inputs = inputs_digest(self.reads_of(template), context, self.memo)
+        if inputs is None:
+            return render()
+        key = self.cache.key(template, repr((meta, inputs, repr(self.site))).encode("utf-8"))
+        return self.cache.stored(key, render)
 
+    def reads_of(self, template: str) -> frozenset:
+        """Kept in the cache, whose salt covers every template: parsing them is otherwise a fixed
+        cost of every build."""
+        if template not in self.reads:
+            key = self.cache.key("template reads", template.encode("utf-8"))
+            self.reads[template] = self.cache.get_or_make(key, partial(template_reads, self.env, template))
+        return self.reads[template]
 
-def interview_page(cache: PickleCache, env, interview: Interview, context: dict, site: Site, memo: dict) -> PageText:
-    render = partial(render_interview, env, interview, context)
-    return cached_page(cache, env, "interview.md.j2", {**context, "interview": interview}, site, memo, render)
+    def index_page(self, template: str, meta: dict, context: dict) -> PageText:
+        render = partial(render_index, self.env, template, meta, context)
+        return self.page(template, context, render, sorted(meta.items()))
+
+    def interview_page(self, interview: Interview, context: dict) -> PageText:
+        render = partial(render_interview, self.env, interview, context)
+        return self.page("interview.md.j2", {**context, "interview": interview}, render)
 
 
 def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict:

@@ -8,6 +8,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from datetime import date
+from functools import partial
 from itertools import groupby
 
 from .model import Interview, InterviewPart, Turn
@@ -111,16 +112,17 @@ def nearest_in_time(members: list[tuple[float, str, int]], when: float, n: int, 
 def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> list[dict]:
     """Topics that have interviews, most discussed first, each with its interviews and excerpts."""
     entries = []
+    ordered = newest_first(interviews)
     for position, topic in enumerate(topics):
-        members = [i for i in newest_first(interviews) if topic.slug in i.topics]
+        members = [i for i in ordered if topic.slug in i.topics]
         if not members:
             continue
         items = [
             InterviewPart(
                 ("topic item", i, topic.slug),
                 interview=i,
+                later={"excerpts": partial(passages, i, topic)},
                 hits=i.topic_hits.get(topic.slug, 0),
-                excerpts=passages(i, topic),
             )
             for i in members
         ]

@@ -232,10 +232,18 @@ class InterviewPart(dict):
     """Values worked out from one interview alone (its entry in a topic's list, its questions):
     a page's cache key names the interview and what was worked out from it instead of going
     through the values one by one. The code and data files that work them out are in the cache's
-    salt."""
+    salt. A value given in ``later`` is worked out the first time it is read: a page that comes
+    from the cache never reads it, and it may need the interview's body."""
 
-    __slots__ = ("made_from",)
+    __slots__ = ("made_from", "later")
 
-    def __init__(self, made_from: tuple, **values) -> None:
+    def __init__(self, made_from: tuple, later: dict | None = None, **values) -> None:
         super().__init__(**values)
         self.made_from = made_from
+        self.later = later or {}
+
+    def __missing__(self, name: str):
+        if name not in self.later:
+            raise KeyError(name)
+        value = self[name] = self.later.pop(name)()
+        return value

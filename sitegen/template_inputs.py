@@ -56,7 +56,8 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     if isinstance(value, Interview):
         return f"interview {value.source_key} {value.slug}" if value.source_key else None
     if isinstance(value, InterviewPart):
-        made_from = describe(value.made_from, memo)
+        # Its own text, not its digest: thousands of parts are described in a large archive.
+        made_from = describe_composite(value.made_from, memo)
         return None if made_from is None else f"part {made_from}"
     if isinstance(value, dict):
         items = [(describe(key, memo), describe(item, memo)) for key, item in value.items()]
@@ -73,9 +74,9 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     return None
 
 
-def inputs_digest(env: jinja2.Environment, template: str, context: dict, memo: dict[int, tuple]) -> str | None:
-    """One digest of everything the template reads from context; None when it cannot be cached."""
-    reads = template_reads(env, template)
+def inputs_digest(reads: frozenset[str], context: dict, memo: dict[int, tuple]) -> str | None:
+    """One digest of everything a template that reads these names (template_reads) reads from
+    context; None when it cannot be cached."""
     if "*" in reads:
         return None
     return describe({name: context[name] for name in reads if name in context}, memo)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sitegen.cache import load_entry
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SITE_PATH = "/sam-altman-interviews/"  # the path of site_url in mkdocs.yml
@@ -77,6 +79,19 @@ def forget_synced(project: Path) -> None:
     """Drop the record of what the last build put in place: the next build reads every generated
     page from the cache instead of knowing its file is already in place (see write.sync_generated)."""
     shutil.rmtree(project / ".cache" / "synced")
+
+
+def is_plan(value) -> bool:
+    """A page-cache entry that says where every generated file comes from (cache.plan)."""
+    return isinstance(value, dict) and "index.md" in value
+
+
+def forget_plans(project: Path) -> None:
+    """Drop the page cache's plans: the next build works out each page's key again."""
+    for kind in ("pages", "pages-files"):
+        for entry in (project / ".cache" / kind).glob("*.pickle"):
+            if is_plan(load_entry(entry.read_bytes())):
+                entry.unlink()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -18,7 +18,7 @@ from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
 from sitegen.model import Article
 
-from .conftest import ROOT, SEEDS, copy_project, forget_synced, run_build, tree_digest
+from .conftest import ROOT, SEEDS, copy_project, forget_plans, forget_synced, is_plan, run_build, tree_digest
 
 
 def cached_project(tmp_path: Path) -> build.Project:
@@ -73,6 +73,8 @@ def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     assert [i.questions for i in cached] == [i.questions for i in first]
     with pytest.raises(RuntimeError, match="vanished"):
         cached[0].blocks[0]
+    with pytest.raises(RuntimeError, match="vanished"):
+        cached[0].topic_excerpts.get("agents")
 
 
 def test_a_seed_whose_body_entry_is_gone_is_loaded_again(tmp_path):
@@ -207,6 +209,35 @@ def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path)
     assert not any("缓存里的页面" in text for text in texts)
 
 
+def test_a_build_with_nothing_changed_takes_every_file_from_the_last_builds_plan(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
+    assert run_build(project, "-q").returncode == 0
+    first = tree_digest(project / "docs")
+    plans = [entry for entry in page_cache(project) if is_plan(load_entry(entry.read_bytes()))]
+    assert len(plans) == 1
+    plan = load_entry(plans[0].read_bytes())
+    assert set(plan) == set(json.loads((project / "docs" / ".generated.json").read_text(encoding="utf-8")))
+    plans[0].write_bytes(dump_entry({**plan, "index.md": "计划里的首页\n"}))
+    forget_synced(project)
+    assert run_build(project, "-q").returncode == 0
+    assert (project / "docs" / "index.md").read_text(encoding="utf-8") == "计划里的首页\n"
+    # A damaged page entry the plan names is made again, not an error.
+    for entry in page_cache(project):
+        value = load_entry(entry.read_bytes())
+        if isinstance(value, str) and "\nseed: " in value:
+            entry.write_bytes(b"damaged")
+    forget_synced(project)
+    assert run_build(project, "-q").returncode == 0
+    assert {k: v for k, v in tree_digest(project / "docs").items() if k != "index.md"} == {
+        k: v for k, v in first.items() if k != "index.md"
+    }
+    # Any change to a seed makes a new plan.
+    seed = project / "seeds" / SEEDS[1].name
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n新加的一句。\n", encoding="utf-8")
+    assert run_build(project, "-q").returncode == 0
+    assert (project / "docs" / "index.md").read_text(encoding="utf-8") != "计划里的首页\n"
+
+
 def page_cache(project: Path) -> list[Path]:
     return sorted((project / ".cache" / "pages").glob("*.pickle"))
 
@@ -223,13 +254,14 @@ def index_pages(project: Path) -> dict[str, str]:
 def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_show_changes(tmp_path):
     project = copy_project(tmp_path / "project", seeds=SEEDS[:3])
     assert run_build(project, "-q").returncode == 0
+    forget_plans(project)
     for entry in page_cache(project):
         value = load_entry(entry.read_bytes())
         if isinstance(value, dict):
             value = {**value, "search/planted.json": "{}"}
         elif isinstance(value, list):  # the names of the search index's files
             value = [*value, "search/planted.json"]
-        elif "\nseed: " not in value:
+        elif isinstance(value, str) and "\nseed: " not in value:  # not the names a template reads
             value += "\n缓存里的索引\n"
         entry.write_bytes(dump_entry(value))
     forget_synced(project)

@@ -25,7 +25,7 @@ from sitegen.generate import Site
 from sitegen.model import Article, Ledger, Line, Removal
 from sitegen.parse import BEIJING, parse_article
 
-from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project, forget_synced
+from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project, forget_plans, forget_synced
 
 SEED_HEADER = """# {title}
 
@@ -825,9 +825,10 @@ def test_a_loaded_interview_carries_its_seed_key_and_the_cache_gives_it_back(tmp
     assert all(len(i.source_key) == 64 for i in first)
     assert {i.source_key for i in first} < {p.stem for p in pickles(project.cache_dir / "seeds")}
     for entry in pickles(project.cache_dir / "seeds"):
-        article, interview = load_entry(entry.read_bytes())
-        if not isinstance(article, Article):
-            continue  # a body: the blocks and search tokens
+        value = load_entry(entry.read_bytes())
+        if not isinstance(value[0], Article):
+            continue  # a body: the blocks, search tokens and topic passages
+        article, interview = value
         entry.write_bytes(dump_entry((article, replace(interview, summary="来自缓存"))))
     again, _ = build.load_project(project, Problems())
     assert [(i.slug, i.source_key) for i in again] == [(i.slug, i.source_key) for i in first]
@@ -869,6 +870,27 @@ def test_interview_pages_are_cached_until_a_template_changes(tmp_path):
     build.build_site(project, Problems())
     text = page.read_text(encoding="utf-8")
     assert "模板改过" in text and "缓存里的页面" not in text
+
+
+def test_what_each_template_reads_is_kept_in_the_cache(tmp_path):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    reads = [
+        entry for entry in pickles(project.cache_dir / "pages") if isinstance(load_entry(entry.read_bytes()), frozenset)
+    ]
+    assert len(reads) >= 5, "one per page template"
+    for entry in pickles(project.cache_dir / "pages"):
+        page = load_entry(entry.read_bytes())
+        if isinstance(page, str):
+            entry.write_bytes(dump_entry(page + "\n缓存里的页面\n"))
+    for entry in reads:
+        # "*": the template reads names it cannot list, so its pages cannot come from the cache.
+        entry.write_bytes(dump_entry(frozenset({"*"})))
+    forget_synced(project.root)
+    forget_plans(project.root)
+    build.build_site(project, Problems())
+    texts = [page.read_text(encoding="utf-8") for page in (project.root / "docs").rglob("*.md")]
+    assert texts and not any("缓存里的页面" in text for text in texts)
 
 
 def test_many_seeds_load_in_fresh_worker_processes_as_they_load_here(tmp_path, monkeypatch):

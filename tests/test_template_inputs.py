@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import jinja2
+import pytest
 
 from sitegen.template_inputs import describe, inputs_digest, template_reads
 
@@ -24,13 +25,13 @@ def test_a_template_reads_its_own_names_and_those_of_what_it_includes():
 
 def test_a_template_that_includes_by_a_computed_name_is_never_cached():
     env = environment(**{"page.j2": "{% include name %}"})
-    assert inputs_digest(env, "page.j2", {"name": "x"}, {}) is None
+    assert inputs_digest(template_reads(env, "page.j2"), {"name": "x"}, {}) is None
 
 
 def test_only_the_names_read_count():
-    env = environment(**{"page.j2": "{{ x }}"})
-    assert inputs_digest(env, "page.j2", {"x": 1, "y": 2}, {}) == inputs_digest(env, "page.j2", {"x": 1, "y": 3}, {})
-    assert inputs_digest(env, "page.j2", {"x": 1}, {}) != inputs_digest(env, "page.j2", {"x": 2}, {})
+    reads = template_reads(environment(**{"page.j2": "{{ x }}"}), "page.j2")
+    assert inputs_digest(reads, {"x": 1, "y": 2}, {}) == inputs_digest(reads, {"x": 1, "y": 3}, {})
+    assert inputs_digest(reads, {"x": 1}, {}) != inputs_digest(reads, {"x": 2}, {})
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,18 @@ def test_a_part_of_an_interview_is_what_it_was_made_from_not_its_values():
     unkeyed = replace(made, source_key="")
     assert describe(InterviewPart(("questions", unkeyed), interview=unkeyed, questions=[]), {}) is None
     assert item == {"interview": made, "hits": 3, "excerpts": ["一段。"]}
+
+
+def test_a_later_value_of_a_part_is_worked_out_once_when_it_is_read():
+    from sitegen.model import InterviewPart
+
+    made = replace(inline_interview("正文。"), source_key="k1")
+    worked = []
+    item = InterviewPart(("topic item", made, "agents"), later={"excerpts": lambda: worked.append(1) or ["一段。"]})
+    assert describe(item, {}) is not None and worked == [], "describing it does not work it out"
+    page = jinja2.Environment().from_string(
+        "{% for e in item.excerpts %}{{ e }}{% endfor %}{{ item.excerpts | length }}"
+    )
+    assert page.render(item=item) == "一段。1" and worked == [1]
+    with pytest.raises(KeyError):
+        item["hits"]
