@@ -34,7 +34,16 @@ from .read import decode_seed, list_seeds
 from .render_cache import RenderCache
 from .search_index import search_tokens
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
-from .write import WriteReport, as_stamped, content_digest, link_or_copy, publish_staged, stamp, sync_generated
+from .write import (
+    WriteReport,
+    as_stamped,
+    content_digest,
+    in_place,
+    link_or_copy,
+    publish_staged,
+    stamp,
+    sync_generated,
+)
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
@@ -622,21 +631,27 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
-        stage_docs(project.docs_dir, staging_docs)
         # The staged files are docs/' own, linked: what docs/ last synced holds for them. The offline
         # pages are not docs/', so they are compared.
         synced = project.synced_cache()
         known = None if offline else synced.get("docs") or {}
-        staged = sync_generated(staging_docs, pages, known)
+        if known and in_place(project.docs_dir, pages, known):
+            # Nothing to write: MkDocs reads docs/ itself, which this build leaves as it is.
+            source_docs, staged = project.docs_dir, None
+        else:
+            stage_docs(project.docs_dir, staging_docs)
+            source_docs, staged = staging_docs, sync_generated(staging_docs, pages, known)
         # MkDocs reads the pages from disk: holding them in memory as well would only raise the peak.
         names, pages = sorted(pages), None
         lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):
-            digests = mkdocs_build(config, staging_docs, staging_site, redirects, project.cache_dir)
+            digests = mkdocs_build(config, source_docs, staging_site, redirects, project.cache_dir)
         lap("mkdocs")
         if offline:
             report = WriteReport(written=names)
+        elif staged is None:
+            report = WriteReport(unchanged=len(names))
         else:
             report = publish_staged(project.docs_dir, staging_docs, staged, names)
             synced.put("docs", known)

@@ -15,7 +15,7 @@ import pickle
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 SUFFIX = ".pickle"
@@ -76,18 +76,10 @@ class PickleCache:
         self.used.add(key)
         return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
 
-    def reader(self, key: str, make=None):
+    def reader(self, key: str, make=None) -> Reader:
         """A function that reads the entry (once) when called: else make() kept under it, or an
         error when there is no make. The entry must not be pruned before."""
-
-        @cache
-        def read():
-            value = self.get(key)
-            if value is None and make is None:
-                raise RuntimeError(f"cache entry {self.folder / (key + SUFFIX)} vanished during the build")
-            return self.get_or_make(key, make) if value is None else value
-
-        return read
+        return Reader(self, key, make)
 
     def get_or_make(self, key: str, make):
         """The entry under key, else make() kept under it."""
@@ -135,17 +127,27 @@ class PickleCache:
         entry it names is not there. ``remake()`` gives every file anew, for an entry that turns out
         to be damaged when it is read."""
         plan = self.get(key)
-        if plan is None or not all(self.has(source[0]) for source in plan.values() if isinstance(source, tuple)):
+        if plan is None:
             return None
+        first_path = {}  # entry → the first file it gives
+        for path, source in plan.items():
+            if isinstance(source, tuple):
+                first_path.setdefault(source[0], path)
+        if not all(self.has(entry) for entry in first_path):
+            return None
+        readers = {}
+        for entry, path in first_path.items():
+            whole = plan[path][1] is None  # the entry is one page, not texts by name
+            make = partial(str_of, remake, path) if whole else partial(texts_of, remake, plan, entry)
+            readers[entry] = self.reader(entry, make)
         files = {}
         for path, source in plan.items():
             if isinstance(source, str):
                 files[path] = source
                 continue
             entry, name = source
-            make = partial(str_of, remake, path) if name is None else partial(texts_of, remake, plan, entry)
-            read = self.reader(entry, make)
-            files[path] = StoredText(entry, name, read if name is None else partial(text_in, read, name))
+            read = readers[entry] if name is None else partial(text_in, readers[entry], name)
+            files[path] = StoredText(entry, name, read)
         return files
 
     def put(self, key: str, value) -> None:
@@ -230,6 +232,25 @@ class StoredTuple(Stored, Sequence):
 class StoredDict(Stored, Mapping):
     __slots__ = ()
     kind = dict
+
+
+class Reader:
+    """Reads a cache entry the first time it is called (see PickleCache.reader)."""
+
+    __slots__ = ("cache", "key", "make", "value")
+
+    def __init__(self, cache: PickleCache, key: str, make=None) -> None:
+        self.cache, self.key, self.make, self.value = cache, key, make, None
+
+    def __call__(self):
+        if self.value is None:
+            self.value = self.cache.get(self.key)
+        if self.value is None:
+            if self.make is None:
+                raise RuntimeError(f"cache entry {self.cache.folder / (self.key + SUFFIX)} vanished during the build")
+            self.value = self.make()
+            self.cache.put(self.key, self.value)
+        return self.value
 
 
 def text_in(read, name: str) -> str:

@@ -67,7 +67,7 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
     known = {} if known is None else known
     for relative in sorted(pages):
         path, page = docs_dir / relative, pages[relative]
-        digest = page.digest if isinstance(page, StoredText) else content_digest(page.encode("utf-8"))
+        digest = page_digest(page)
         if is_synced(path, digest, known.get(relative)):
             report.unchanged += 1
             continue
@@ -82,6 +82,18 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
         del known[relative]
     finish_sync(docs_dir, set(pages), report)
     return report
+
+
+def in_place(docs_dir: Path, pages: dict[str, str | StoredText], known: dict) -> bool:
+    """Whether docs_dir holds exactly these pages as the last sync left them (``known``, see
+    sync_generated): then a sync would write and remove nothing."""
+    if set(read_manifest(docs_dir)) != set(pages):
+        return False
+    return all(is_synced(docs_dir / name, page_digest(page), known.get(name)) for name, page in pages.items())
+
+
+def page_digest(page: str | StoredText) -> bytes:
+    return page.digest if isinstance(page, StoredText) else content_digest(page.encode("utf-8"))
 
 
 def content_digest(data: bytes) -> bytes:

@@ -25,7 +25,7 @@ from sitegen.generate import Site
 from sitegen.model import Article, Ledger, Line, Removal
 from sitegen.parse import BEIJING, parse_article
 
-from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project, forget_plans, forget_synced
+from .conftest import INLINE_HEADER, ROOT, SEEDS, copy_project, forget_plans, forget_synced, tree_digest
 
 SEED_HEADER = """# {title}
 
@@ -1138,3 +1138,25 @@ def test_a_seeds_cleaning_error_names_the_seed_and_its_line(tmp_path):
     body = INLINE_HEADER + "正文。\n\n— 完 —\n\n原文链接：javascript:alert(1)\n"
     error = build.load_or_error(("seeds/x.txt", body.encode()), build.load_data(ROOT / "data"))
     assert str(error) == "seeds/x.txt:13: 原文链接 must be an http(s) URL, found 'javascript:alert(1)'"
+
+
+def test_a_build_with_nothing_to_write_reads_docs_in_place_and_stages_only_when_a_page_changes(tmp_path, monkeypatch):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    staged = []
+    real = build.stage_docs
+    monkeypatch.setattr(build, "stage_docs", lambda *args: staged.append(1) or real(*args))
+    site = tree_digest(project.site_dir)
+    _, report = build.build_site(project, Problems())
+    assert staged == [] and report.written == [] and report.unchanged > 0
+    assert tree_digest(project.site_dir) == site
+    # A hand-written page is read where it is.
+    (project.docs_dir / "about.md").write_text("# 关于\n\n手写的页面。\n", encoding="utf-8")
+    build.build_site(project, Problems())
+    assert staged == [] and "手写的页面" in (project.site_dir / "about" / "index.html").read_text(encoding="utf-8")
+    # A generated page that differs from its record (edited by hand) is synced through the staging folder.
+    page = next((project.docs_dir / "interviews").glob("2*.md"))
+    page.write_text("改过\n", encoding="utf-8")
+    _, report = build.build_site(project, Problems())
+    assert staged == [1] and report.written == [page.relative_to(project.docs_dir).as_posix()]
+    assert page.read_text(encoding="utf-8") != "改过\n"
