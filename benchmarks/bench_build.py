@@ -21,7 +21,8 @@ project and measures, as medians over the runs:
   search KB   bytes the browser downloaded (measured in Chromium) from opening the search box
               until the first result for a query was drawn, raw and gzip-compressed: files
               whose download ended by then (the page's Resource Timing entries)
-  rewrites    generated files rewritten after one seed's text is edited
+  rewrites    generated files rewritten after one seed's text is edited, and that build's
+              command, generator and peak MB (…_edit)
 
 and the same for the reference: the same interview pages in a plain Material project with the
 default navigation and the built-in search (lang zh, jieba installed), built with `mkdocs build`
@@ -252,15 +253,15 @@ def reference_search(site: Path) -> dict[str, float]:
     return {"search_kb": raw / 1024, "search_kb_gzip": packed / 1024, "search_requests": len(files)}
 
 
-def edit_rewrites(project: Path) -> dict[str, int]:
-    """Edit one seed's text and count the generated files the next build rewrites."""
+def edit_rewrites(project: Path, scratch: Path) -> dict[str, float]:
+    """Edit one seed's text, time the next build and count the generated files it rewrites."""
     generated = json.loads((project / "docs" / ".generated.json").read_text(encoding="utf-8"))
     before = {name: (project / "docs" / name).stat().st_mtime_ns for name in generated}
     seed = sorted((project / "seeds").glob("*.txt"))[len(before) // 2 % len(list((project / "seeds").glob("*.txt")))]
     text = seed.read_text(encoding="utf-8")
     seed.write_text(text.replace("。", "。补充一句。", 1), encoding="utf-8")
     time.sleep(0.01)
-    run([sys.executable, "build_site.py", "-q"], project)
+    timed = timed_build(project, scratch)
     after = {name: (project / "docs" / name).stat().st_mtime_ns for name in generated}
     changed = [name for name in generated if before[name] != after[name]]
     return {
@@ -268,6 +269,7 @@ def edit_rewrites(project: Path) -> dict[str, int]:
         "rewritten_interview_pages": sum(n.startswith("interviews/") and n != "interviews/index.md" for n in changed),
         "rewritten_index_pages": sum(n.endswith(".md") and not n.startswith("interviews/2") for n in changed),
         "rewritten_search_files": sum(n.startswith("search/") for n in changed),
+        **{f"{key}_edit": value for key, value in timed.items()},
     }
 
 
@@ -294,7 +296,7 @@ def measure(count: int, runs: int, browser: bool, reference: bool, serve: bool) 
         result["largest_pages"] = largest_pages(project / "site")
         if browser:
             ours.update(search_download(project / "site"))
-        ours.update(edit_rewrites(project))
+        ours.update(edit_rewrites(project, folder))
         if serve:
             ours["edit_visible_s"] = edit_visible(project)
         if reference:
@@ -314,6 +316,7 @@ def ratios(result: dict) -> dict[str, float]:
     found = {
         "generator_share": ours["generator"] / ours["command"],
         "generator_share_cold": ours["generator_cold"] / ours["command_cold"],
+        "generator_share_edit": ours["generator_edit"] / ours["command_edit"],
     }
     if ref:
         for key, ref_key in (

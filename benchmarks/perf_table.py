@@ -16,7 +16,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "build.json"
 INDEX_KINDS = ("home", "interview list", "topics", "archive", "questions", "quotes", "predictions", "people")
 HEADER = (
     "| N | build, cold | build, warm | reference | generator share, warm | peak MB, warm (cold) | reference MB "
-    "| ms per interview, warm | edit → visible under serve | search KB before the first result, raw (gzip) "
+    "| ms per interview, warm | build after one seed is edited (generator share) | edit → visible under serve "
+    "| search KB before the first result, raw (gzip) "
     "| largest index page |"
 )
 
@@ -39,6 +40,7 @@ def row(result: dict) -> str:
         f"{ours['peak_mb']:.0f} ({ours['peak_mb_cold']:.0f})",
         f"{ref['peak_mb']:.0f}" if ref else "—",
         f"{ours['per_interview_ms']:.1f}",
+        f"{seconds(ours['command_edit'])} ({ours['generator_edit'] / ours['command_edit']:.0%})",
         seconds(ours.get("edit_visible_s")),
         search,
         f"{kind} {largest['kb']:.0f} KB, {largest['dom']:,} elements",

@@ -108,6 +108,7 @@ def test_benchmark_runs_at_n20_and_writes_json(tmp_path):
     assert row["largest_pages"]["interview"]["dom"] > 100
     assert 0 < ours["search_kb_gzip"] < reference["search_kb_gzip"]
     assert ours["rewritten_interview_pages"] == 1
+    assert 0 < ours["generator_edit"] < ours["command_edit"] and ours["peak_mb_edit"] > 0
     assert "N=20: ours / reference" in result.stdout
 
 
