@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -241,7 +242,7 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
     keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
-    loaded = [stored_seed(cache, key) for key in keys]
+    loaded = [stored_seed(cache, key, partial(body_anew, path, data)) for key, path in zip(keys, paths, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
     fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
@@ -258,18 +259,28 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     """A seed's interview is kept in two entries: its body (blocks, search tokens and topic
     passages), which a build reads only for the pages it renders again, and the rest under the
     seed's key."""
-    cache.put(body_key(cache, key), (interview.blocks, interview.search_tokens, interview.topic_excerpts))
+    cache.put(body_key(cache, key), body_of(interview))
     cache.put(key, (article, replace(interview, blocks=None, search_tokens=None, topic_excerpts=None)))
 
 
-def stored_seed(cache: PickleCache, key: str) -> tuple[Article, Interview] | None:
-    """A seed's (article, interview) from the cache, its body read the first time it is needed."""
+def body_of(interview: Interview) -> tuple:
+    return interview.blocks, interview.search_tokens, interview.topic_excerpts
+
+
+def body_anew(path: Path, data: DataFiles) -> tuple:
+    """A seed's body loaded again, for a body entry found damaged when it is read."""
+    return body_of(parse_and_clean(display_path(path), path.read_bytes(), data)[1])
+
+
+def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Interview] | None:
+    """A seed's (article, interview) from the cache, its body read the first time it is needed
+    (``remake()`` gives the body anew if its entry turns out to be damaged)."""
     body = body_key(cache, key)
     head = cache.get(key)
     if head is None or not cache.has(body):
         return None
     article, interview = head
-    read = cache.reader(body)
+    read = cache.reader(body, remake)
     body = {
         "blocks": StoredTuple(lambda: read()[0]),
         "search_tokens": StoredTuple(lambda: read()[1]),

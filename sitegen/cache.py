@@ -76,9 +76,9 @@ class PickleCache:
         self.used.add(key)
         return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
 
-    def reader(self, key: str, make=None) -> Reader:
-        """A function that reads the entry (once) when called: else make() kept under it, or an
-        error when there is no make. The entry must not be pruned before."""
+    def reader(self, key: str, make) -> Reader:
+        """A function that reads the entry (once) when called, else make() kept under it. The entry
+        must not be pruned before."""
         return Reader(self, key, make)
 
     def get_or_make(self, key: str, make):
@@ -239,17 +239,12 @@ class Reader:
 
     __slots__ = ("cache", "key", "make", "value")
 
-    def __init__(self, cache: PickleCache, key: str, make=None) -> None:
+    def __init__(self, cache: PickleCache, key: str, make) -> None:
         self.cache, self.key, self.make, self.value = cache, key, make, None
 
     def __call__(self):
         if self.value is None:
-            self.value = self.cache.get(self.key)
-        if self.value is None:
-            if self.make is None:
-                raise RuntimeError(f"cache entry {self.cache.folder / (self.key + SUFFIX)} vanished during the build")
-            self.value = self.make()
-            self.cache.put(self.key, self.value)
+            self.value = self.cache.get_or_make(self.key, self.make)
         return self.value
 
 
