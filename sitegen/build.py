@@ -24,9 +24,10 @@ from .editorial import Editorial, load_editorial
 from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
 from .furniture import Furniture, load_furniture
-from .generate import Site, render_site
+from .generate import JINJA_CACHE, Site, render_site
 from .indexes import questions_of
 from .model import Article, Interview
+from .pages import bytecode_cache
 from .parse import parse_article
 from .predictions import Prediction, load_predictions
 from .progress import progress
@@ -463,6 +464,7 @@ def mkdocs_build(
     config.plugins["redirects"].config["redirect_maps"] = redirects
     if cache_dir is not None:
         config.plugins["sitegen-render-cache"] = RenderCache(cache_folder(cache_dir, "html", config.use_directory_urls))
+        config.plugins["sitegen-theme-bytecode"] = ThemeBytecode(cache_dir / JINJA_CACHE)
     config.plugins.on_startup(command="build", dirty=False)
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
@@ -529,6 +531,17 @@ class LinkedStaticFiles(BasePlugin):
 
     def on_env(self, env, config, files):
         link_static_files(files, Path(config.docs_dir))
+        return env
+
+
+class ThemeBytecode(BasePlugin):
+    """Keeps the theme's compiled templates between builds, as the page templates are."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def on_env(self, env, config, files):
+        env.bytecode_cache = bytecode_cache(self.folder)
         return env
 
 

@@ -98,17 +98,17 @@ class PickleCache:
         self.put(key, text)
         return text if self.folder is None else StoredText(key, text=text)
 
-    def stored_files(self, key: str, make, fresh: bool = False) -> dict:
+    def stored_files(self, key: str, make, fresh: bool = False, on_disk: bool = True) -> dict:
         """Texts by name, each a StoredText: the entry under key holds them all (make() when it is
-        missing, or always when ``fresh``), a small one beside it their names, so the names come
-        without reading the texts."""
+        missing, or always when ``fresh``; see put for ``on_disk``), a small one beside it their
+        names, so the names come without reading the texts."""
         names_key = self.key("names", key.encode())
         names = None if fresh or not self.has(key) else self.get(names_key)
         if names is not None:
             read = self.reader(key, make)
             return {name: StoredText(key, name, partial(text_in, read, name)) for name in names}
         files = make()
-        self.put(key, files)
+        self.put(key, files, on_disk)
         self.put(names_key, sorted(files))
         if self.folder is None:
             return files
@@ -150,12 +150,16 @@ class PickleCache:
             files[path] = StoredText(entry, name, read)
         return files
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value, on_disk: bool = True) -> None:
+        """Keep value under key; with ``on_disk`` False, only in memory where the cache holds
+        entries in memory (and then nowhere else)."""
         if self.folder is None:
             return
         self.used.add(key)
         if self.memory is not None:
             self.memory[key] = value
+            if not on_disk:
+                return
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / (key + SUFFIX)
         partial = target.with_name(f".{key}.{os.getpid()}")

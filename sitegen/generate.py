@@ -39,6 +39,8 @@ from .topics import Topic
 
 PageText = str | StoredText  # a generated file's text, or the cache entry that holds it
 
+JINJA_CACHE = "jinja"  # compiled templates, beside the page cache
+
 DEFAULT_PER_PAGE = {"interviews": 50, "topic": 30, "year": 50, "questions": 10, "quotes": 20}
 
 
@@ -183,7 +185,7 @@ def make_pages(
     cache: PickleCache,
 ) -> dict[str, PageText]:
     pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
-    env = make_environment(templates_dir)
+    env = make_environment(templates_dir, cache.folder and cache.folder.parent / JINJA_CACHE)
     env.filters["rel"] = relative_link
     env.globals["file_link"] = site.file_link
     ordered = newest_first(interviews)
@@ -334,8 +336,10 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
         return index.files
 
     # The first build of such a process makes the index to hold it: the first edit is an update too.
-    first_held = cache.memory is not None and cache.held("search index") is None
-    return cache.stored_files(key, make, fresh=first_held)
+    # Such a process keeps the files in memory only: writing tens of megabytes to disk on every
+    # edit would cost more than the update (a later `build` makes the index anew, once).
+    holding = cache.memory is not None
+    return cache.stored_files(key, make, fresh=holding and cache.held("search index") is None, on_disk=not holding)
 
 
 def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], inputs) -> str | None:
@@ -351,16 +355,35 @@ FIDELITY_PATH = "fidelity.json"
 
 
 def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
-    """The fidelity report from the cache while the interviews are unchanged: a ledger is the seed's."""
-    make = partial(fidelity_report, interviews)
+    """The fidelity report from the cache while the interviews are unchanged: a ledger is the seed's.
+    A process that builds again and again keeps each seed's part of it, so an edit redoes one."""
+    parts = cache.held("fidelity parts") or {}
+    make = partial(fidelity_report, interviews, parts)
     key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
-    return make() if key is None else cache.stored(key, make)
+    report = make() if key is None else cache.stored(key, make)
+    current = [(interview.source_key, interview.url) for interview in interviews]
+    cache.hold("fidelity parts", {key: parts[key] for key in current if key in parts})
+    return report
 
 
-def fidelity_report(interviews: list[Interview]) -> str:
-    """Every seed's ledger, for tools: sentences and images kept, and each removal with its lines."""
-    seeds = {
-        interview.seed: {"url": interview.url, "credits": list(interview.credits), **asdict(interview.ledger)}
+def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:
+    """Every seed's ledger, for tools: sentences and images kept, and each removal with its lines.
+    ``parts``: each seed's JSON by its source key and URL, made here when missing and kept there;
+    the report is what json.dumps(…, indent=1) makes of all of them."""
+    parts = {} if parts is None else parts
+    entries = [
+        f"  {json.dumps(interview.seed, ensure_ascii=False)}: {fidelity_part(interview, parts)}"
         for interview in sorted(interviews, key=lambda i: i.seed)
-    }
-    return json.dumps({"seeds": seeds}, ensure_ascii=False, indent=1) + "\n"
+    ]
+    if not entries:
+        return '{\n "seeds": {}\n}\n'
+    return '{\n "seeds": {\n' + ",\n".join(entries) + "\n }\n}\n"
+
+
+def fidelity_part(interview: Interview, parts: dict) -> str:
+    key = (interview.source_key, interview.url)
+    if not interview.source_key or key not in parts:
+        entry = {"url": interview.url, "credits": list(interview.credits), **asdict(interview.ledger)}
+        # Two levels deeper in the report: JSON strings hold no raw line breaks to shift.
+        parts[key] = json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    return parts[key]

@@ -16,6 +16,8 @@ from mkdocs.exceptions import PluginError
 from sitegen.build import CACHE_DIR, Project, cache_folder, generate, link_static_files, one_build_at_a_time
 from sitegen.cache import fingerprint
 from sitegen.errors import BuildFailed, Problems
+from sitegen.generate import JINJA_CACHE
+from sitegen.pages import bytecode_cache
 from sitegen.render_cache import RenderCache
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
@@ -77,6 +79,7 @@ def on_files(files, config):
 
 def on_env(env, config, files):
     link_static_files(files, Path(config.docs_dir))
+    env.bytecode_cache = bytecode_cache(project_of(config).cache_dir / JINJA_CACHE)
     return env
 
 

@@ -39,9 +39,11 @@ def chinese_date(value: datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """``bytecode_dir``: where compiled templates are kept for the next build (see bytecode_cache)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir / "pages"),
+        bytecode_cache=bytecode_cache(bytecode_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -55,6 +57,15 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.globals["group_key_points"] = group_key_points
     env.tests["kind"] = lambda block, name: type(block).__name__ == name
     return env
+
+
+def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds (keyed by each template's source): compiling them is
+    otherwise a fixed cost of every build, and of every rebuild under `serve`."""
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def with_front_matter(meta: dict[str, Any], body: str, source: str) -> str:

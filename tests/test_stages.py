@@ -810,12 +810,28 @@ def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds
     assert len(pickles(cache / "seeds")) == 4 and pickles(cache / "pages") and pickles(cache / "html")
     assert set(project.memory) == {"seeds", "pages"}
     assert set(project.memory["seeds"]) == {p.stem for p in pickles(cache / "seeds")}
-    # Besides the entries on disk, the search index the next build of this process updates.
+    # Besides the entries on disk, what the next build of this process updates (the search index,
+    # the fidelity report's parts), and the search index's files, kept in memory only.
     entries = {p.stem for p in pickles(cache / "pages")}
-    assert set(project.memory["pages"]) == entries | {("held", "search index")}
+    in_memory_only = set(project.memory["pages"]) - entries
+    held = {("held", "search index"), ("held", "fidelity parts")}
+    assert held <= in_memory_only and len(in_memory_only) == 3
+    (files_key,) = in_memory_only - held
+    assert all(name.startswith("search/") for name in project.memory["pages"][files_key])
+    # A process that holds nothing keeps them on disk.
+    build.build_site(replace(project, memory=None), Problems())
+    assert files_key in {p.stem for p in pickles(cache / "pages")}
     build.build_site(project, Problems(), offline=True)
     assert pickles(cache / "pages-files") and pickles(cache / "html-files")
-    assert sorted(p.name for p in cache.iterdir()) == ["html", "html-files", "pages", "pages-files", "seeds", "synced"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "html",
+        "html-files",
+        "jinja",
+        "pages",
+        "pages-files",
+        "seeds",
+        "synced",
+    ]
     assert set(project.memory) == {"seeds", "pages", "pages-files"}
 
 
@@ -1160,3 +1176,47 @@ def test_a_build_with_nothing_to_write_reads_docs_in_place_and_stages_only_when_
     _, report = build.build_site(project, Problems())
     assert staged == [1] and report.written == [page.relative_to(project.docs_dir).as_posix()]
     assert page.read_text(encoding="utf-8") != "改过\n"
+
+
+def test_compiled_templates_of_the_pages_and_the_theme_are_kept_for_the_next_build(tmp_path):
+    project = cached_build(tmp_path)
+    build.build_site(project, Problems())
+    kept = sorted((project.cache_dir / "jinja").iterdir())
+    page_templates = list((project.templates_dir / "pages").rglob("*.j2"))
+    # Material's templates (base.html and its partials) are compiled too, beside the site's own.
+    assert len(kept) > len(page_templates) + 10
+    docs, site = tree_digest(project.docs_dir), tree_digest(project.site_dir)
+    forget_synced(project.root)
+    forget_plans(project.root)
+    shutil.rmtree(project.cache_dir / "pages")
+    build.build_site(project, Problems())
+    assert sorted((project.cache_dir / "jinja").iterdir()) == kept
+    assert tree_digest(project.docs_dir) == docs and tree_digest(project.site_dir) == site
+
+
+def test_the_fidelity_report_is_json_of_every_ledger_and_a_held_part_is_not_made_again(tmp_path):
+    from dataclasses import asdict
+
+    from sitegen.cache import PickleCache
+    from sitegen.generate import fidelity_file
+
+    project = cached_build(tmp_path, seeds=3)
+    interviews, _ = build.load_project(project, Problems())
+    cache = PickleCache(tmp_path / "c", memory={})
+    report = json.loads(str(fidelity_file(cache, interviews)))
+    assert report == {
+        "seeds": {
+            i.seed: {"url": i.url, "credits": list(i.credits), **json.loads(json.dumps(asdict(i.ledger)))}
+            for i in interviews
+        }
+    }
+    assert list(report["seeds"]) == sorted(i.seed for i in interviews)
+    # The next build of this process keeps each seed's part: a planted part shows it was not remade.
+    parts = cache.held("fidelity parts")
+    assert len(parts) == 3
+    key = (interviews[0].source_key, interviews[0].url)
+    parts[key] = '{\n   "url": "planted"\n  }'
+    edited = [replace(interviews[1], source_key="edited"), interviews[0], interviews[2]]
+    again = json.loads(str(fidelity_file(PickleCache(tmp_path / "c", memory=cache.memory), edited)))
+    assert again["seeds"][interviews[0].seed] == {"url": "planted"}
+    assert again["seeds"][interviews[1].seed]["url"] == interviews[1].url
