@@ -24,7 +24,7 @@ from .editorial import Editorial, load_editorial
 from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
 from .furniture import Furniture, load_furniture
-from .generate import JINJA_CACHE, Site, render_site
+from .generate import JINJA_CACHE, PageText, Site, generated_files, render_site
 from .indexes import questions_of
 from .model import Article, Interview
 from .pages import bytecode_cache
@@ -276,12 +276,12 @@ def body_anew(path: Path, data: DataFiles) -> tuple:
 def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Interview] | None:
     """A seed's (article, interview) from the cache, its body read the first time it is needed
     (``remake()`` gives the body anew if its entry turns out to be damaged)."""
-    body = body_key(cache, key)
+    body_entry = body_key(cache, key)
     head = cache.get(key)
-    if head is None or not cache.has(body):
+    if head is None or not cache.has(body_entry):
         return None
     article, interview = head
-    read = cache.reader(body, remake)
+    read = cache.reader(body_entry, remake)
     body = {
         "blocks": StoredTuple(lambda: read()[0]),
         "search_tokens": StoredTuple(lambda: read()[1]),
@@ -385,11 +385,14 @@ def site_settings(config) -> Site:
     )
 
 
-def prepare(project: Project, config, problems: Problems) -> tuple[list[Interview], dict[str, str], dict[str, str]]:
-    """Everything the build writes, in memory: the interviews, the generated files and the redirects."""
+def prepare(project: Project, config, problems: Problems) -> tuple[list[Interview], dict[str, PageText], dict]:
+    """Everything the build writes: the interviews, the generated files (texts, or the cache
+    entries that hold them) and the redirects."""
     interviews, data = load_project(project, problems)
     site = site_settings(config)
-    pages = render_site(
+    cache = project.page_cache(site.offline)
+    make = partial(
+        render_site,
         interviews,
         data.topics,
         project.templates_dir,
@@ -398,8 +401,9 @@ def prepare(project: Project, config, problems: Problems) -> tuple[list[Intervie
         data.predictions,
         data.quotes,
         data.pagination,
-        project.page_cache(site.offline),
+        cache,
     )
+    pages = generated_files(cache, interviews, site, make)
     return interviews, pages, redirect_maps(data, pages, project, problems)
 
 

@@ -134,25 +134,10 @@ class Site:
         return relative + "/" if to.endswith("/") and not relative.endswith("/") else relative
 
 
-def render_site(
-    interviews: list[Interview],
-    topics: tuple[Topic, ...],
-    templates_dir: Path,
-    page_texts: dict[str, dict],
-    site: Site,
-    predictions: tuple[Prediction, ...] = (),
-    quotes: tuple[EditorQuote, ...] = (),
-    pagination: dict | None = None,
-    cache: PickleCache | None = None,
-) -> dict[str, PageText]:
-    """Every generated file by its path under docs/: its text, or the cache entry that holds it.
-    ``page_texts``: title and description of each kind of index page, ``pagination``: how many
-    entries a page of each paginated kind holds and the title of its later pages (data/pages.yml);
-    ``cache``: pages of earlier builds, reused while everything they show is unchanged, and where
-    every file came from while nothing at all changed."""
-    cache = cache or PickleCache()
-    args = (interviews, topics, templates_dir, page_texts, site, predictions, quotes, pagination, cache)
-    make = lru_cache(maxsize=1)(partial(make_pages, *args))  # made at most once, if at all
+def generated_files(cache: PickleCache, interviews: list[Interview], site: Site, make) -> dict[str, PageText]:
+    """make()'s files (render_site), or while nothing they are made from changed, the last build's
+    plan of where each comes from, without working out any page's key."""
+    make = lru_cache(maxsize=1)(make)  # made at most once, if at all
     key = plan_key(cache, interviews, site)
     pages = None if key is None else cache.planned(key, make)
     if pages is None:
@@ -173,17 +158,22 @@ def plan_key(cache: PickleCache, interviews: list[Interview], site: Site) -> str
     return interviews_key(cache, "generated files", interviews, ([i.slug for i in interviews], repr(site)))
 
 
-def make_pages(
+def render_site(
     interviews: list[Interview],
     topics: tuple[Topic, ...],
     templates_dir: Path,
     page_texts: dict[str, dict],
     site: Site,
-    predictions: tuple[Prediction, ...],
-    quotes: tuple[EditorQuote, ...],
-    pagination: dict | None,
-    cache: PickleCache,
+    predictions: tuple[Prediction, ...] = (),
+    quotes: tuple[EditorQuote, ...] = (),
+    pagination: dict | None = None,
+    cache: PickleCache | None = None,
 ) -> dict[str, PageText]:
+    """Every generated file by its path under docs/: its text, or the cache entry that holds it.
+    ``page_texts``: title and description of each kind of index page, ``pagination``: how many
+    entries a page of each paginated kind holds and the title of its later pages (data/pages.yml);
+    ``cache``: pages of earlier builds, reused while everything they show is unchanged."""
+    cache = cache or PickleCache()
     pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
     env = make_environment(templates_dir, cache.folder and cache.folder.parent / JINJA_CACHE)
     env.filters["rel"] = relative_link
@@ -362,7 +352,7 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
     key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
     report = make() if key is None else cache.stored(key, make)
     current = [(interview.source_key, interview.url) for interview in interviews]
-    cache.hold("fidelity parts", {key: parts[key] for key in current if key in parts})
+    cache.hold("fidelity parts", {part: parts[part] for part in current if part in parts})
     return report
 
 
