@@ -95,7 +95,7 @@ def test_no_payload_runs_and_each_shows_as_text(browser, attacked, path):
     page.wait_for_load_state("networkidle")
     page.mouse.move(300, 300)
     for element in page.locator("article *").all()[:200]:
-        element.hover(timeout=200, force=True, trial=False) if element.is_visible() else None
+        element.hover(timeout=2000, force=True, trial=False) if element.is_visible() else None
     assert page.evaluate("window.__pwned") is None and dialogs == []
     article = page.locator("article.md-content__inner")
     assert article.locator("script, iframe, svg[onload], img[onerror], [onmouseover], style").count() == 0
