@@ -667,6 +667,26 @@ def test_generate_writes_the_pages_into_the_configured_docs_folder(tmp_path):
     assert build.generate(project, config, Problems())[1].written == []
 
 
+def test_mkdocs_holds_no_pages_markdown_once_it_is_converted(tmp_path, monkeypatch):
+    """Memory: MkDocs converts every page before it writes any; each page's Markdown held beside its
+    HTML until then would be a third of a first build's peak."""
+    import mkdocs.commands.build as mkdocs_build
+
+    held: list[int] = []
+    write_page = mkdocs_build._build_page
+
+    def writing(page, config, doc_files, *args, **kwargs):
+        if not held:  # every page is converted by now
+            held.extend(len(file.page.markdown or "") for file in doc_files if file.page is not None)
+        return write_page(page, config, doc_files, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", writing)
+    root = copy_project(tmp_path / "p", seeds=SEEDS[:2])
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache"), Problems())
+    assert len(held) > 10 and max(held) == 0
+    assert "Sam Altman" in (root / "site" / "interviews" / "2024-09-19-1837" / "index.html").read_text("utf-8")
+
+
 def test_an_offline_build_writes_site_offline_and_leaves_docs_alone(tmp_path):
     root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
     project = build.Project(root=root, seeds_dir=root / "seeds")
