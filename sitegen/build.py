@@ -251,6 +251,9 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
             article, interview = value
             value = (article, replace(interview, source_key=keys[i]))
             store_seed(cache, keys[i], *value)
+            # Held as a cached seed is: the body is read again when a page needs it. Holding every
+            # body as loaded would keep the whole archive in memory through the build.
+            value = stored_seed(cache, keys[i], partial(body_anew, paths[i], data)) or value
         loaded[i] = value
     cache.prune()
     return loaded
@@ -261,11 +264,15 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     passages), which a build reads only for the pages it renders again, and the rest under the
     seed's key."""
     cache.put(body_key(cache, key), body_of(interview))
-    cache.put(key, (article, replace(interview, blocks=None, search_tokens=None, topic_excerpts=None)))
+    cache.put(key, (article, head_of(interview)))
 
 
 def body_of(interview: Interview) -> tuple:
     return interview.blocks, interview.search_tokens, interview.topic_excerpts
+
+
+def head_of(interview: Interview) -> Interview:
+    return replace(interview, blocks=None, search_tokens=None, topic_excerpts=None)
 
 
 def body_anew(path: Path, data: DataFiles) -> tuple:
@@ -281,10 +288,12 @@ def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Intervie
     if head is None or not cache.has(body_entry):
         return None
     article, interview = head
-    read = cache.reader(body_entry, remake)
+    # Blocks and search tokens are not held: a build that renders every page and the whole search
+    # index (the first one) would otherwise end up holding every body, most of the archive.
+    read = partial(cache.get_latest, body_entry, remake)
     body = {
-        "blocks": StoredTuple(lambda: read()[0]),
-        "search_tokens": StoredTuple(lambda: read()[1]),
+        "blocks": StoredTuple(lambda: read()[0], keep=False),
+        "search_tokens": StoredTuple(lambda: read()[1], keep=False),
         "topic_excerpts": StoredDict(lambda: read()[2]),
     }
     return article, replace(interview, **body)
@@ -669,8 +678,10 @@ def build_site(
         else:
             stage_docs(project.docs_dir, staging_docs)
             source_docs, staged = staging_docs, sync_generated(staging_docs, pages, known)
-        # MkDocs reads the pages from disk: holding them in memory as well would only raise the peak.
+        # MkDocs reads the pages from disk: holding them, or the interviews' bodies they were made
+        # from, in memory as well would only raise the peak.
         names, pages = sorted(pages), None
+        interviews = [head_of(interview) for interview in interviews]
         lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
         with build_date(newest):

@@ -10,6 +10,7 @@ ignored by git); a damaged entry is treated as a miss.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import zlib
@@ -31,10 +32,31 @@ def fingerprint(files: Iterable[Path], base: Path) -> str:
     return digest.hexdigest()
 
 
-def dump_entry(value) -> bytes:
+def write_entry(file, value) -> None:
     """Compressed: pages and HTML shrink about four times, so a large archive's cache stays in the
-    operating system's file cache instead of being read from disk by every build."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION)
+    operating system's file cache instead of being read from disk by every build. Pickled and
+    compressed piece by piece: a large entry (the search index's files) never exists whole in
+    memory as bytes, once pickled and once compressed."""
+    compressor = zlib.compressobj(COMPRESSION)
+    pickle.Pickler(Compressing(file, compressor), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    file.write(compressor.flush())
+
+
+class Compressing:
+    """A file object that compresses what is written to it into another."""
+
+    def __init__(self, file, compressor) -> None:
+        self.file, self.compressor = file, compressor
+
+    def write(self, data) -> int:
+        self.file.write(self.compressor.compress(data))
+        return len(data)
+
+
+def dump_entry(value) -> bytes:
+    file = io.BytesIO()
+    write_entry(file, value)
+    return file.getvalue()
 
 
 def load_entry(data: bytes):
@@ -51,6 +73,7 @@ class PickleCache:
     # Entries this process already holds (`serve` keeps them from one rebuild to the next): a hit
     # here is neither read nor unpickled again. The values are shared, so they are never changed.
     memory: dict | None = None
+    latest: tuple = field(default=(None, None), repr=False, compare=False)  # see get_latest
 
     def key(self, name: str, raw: bytes) -> str:
         return hashlib.sha256(self.salt.encode() + name.encode() + b"\0" + raw).hexdigest()
@@ -89,14 +112,22 @@ class PickleCache:
             self.put(key, value)
         return value
 
+    def get_latest(self, key: str, make):
+        """get_or_make, holding only the entry read last: parts of one value used one after the
+        other (an interview's tokens, then its blocks) are read once, and no more is held."""
+        if self.latest[0] != key:
+            self.latest = (key, self.get_or_make(key, make))
+        return self.latest[1]
+
     def stored(self, key: str, make):
-        """A text: the entry under key as a StoredText, not read until its text is needed, else
-        make() kept under it."""
-        if self.has(key):
-            return StoredText(key, read=self.reader(key, make))
-        text = make()
-        self.put(key, text)
-        return text if self.folder is None else StoredText(key, text=text)
+        """A text: the entry under key as a StoredText, read each time its text is needed (make()
+        kept under it first when it is missing). A build makes thousands of pages before it writes
+        any: holding their texts until then would add them all to its peak memory."""
+        if self.folder is None:
+            return make()
+        if not self.has(key):
+            self.put(key, make())
+        return StoredText(key, None, partial(self.get_or_make, key, make))
 
     def stored_files(self, key: str, make, fresh: bool = False, on_disk: bool = True) -> dict:
         """Texts by name, each a StoredText: the entry under key holds them all (make() when it is
@@ -104,15 +135,15 @@ class PickleCache:
         names, so the names come without reading the texts."""
         names_key = self.key("names", key.encode())
         names = None if fresh or not self.has(key) else self.get(names_key)
-        if names is not None:
-            read = self.reader(key, make)
-            return {name: StoredText(key, name, partial(text_in, read, name)) for name in names}
-        files = make()
-        self.put(key, files, on_disk)
-        self.put(names_key, sorted(files))
-        if self.folder is None:
-            return files
-        return {name: StoredText(key, name, text=text) for name, text in files.items()}
+        if names is None:
+            files = make()
+            if self.folder is None:
+                return files
+            self.put(key, files, on_disk)
+            self.put(names_key, sorted(files))
+            names = list(files)
+        read = self.reader(key, make)
+        return {name: StoredText(key, name, partial(text_in, read, name)) for name in names}
 
     def plan(self, key: str, files: dict) -> None:
         """Keep where each of these files comes from: its text, or the entry (and name in it) of a
@@ -137,9 +168,10 @@ class PickleCache:
             return None
         readers = {}
         for entry, path in first_path.items():
-            whole = plan[path][1] is None  # the entry is one page, not texts by name
-            make = partial(str_of, remake, path) if whole else partial(texts_of, remake, plan, entry)
-            readers[entry] = self.reader(entry, make)
+            if plan[path][1] is None:  # the entry is one page, read each time as stored() reads it
+                readers[entry] = partial(self.get_or_make, entry, partial(str_of, remake, path))
+            else:
+                readers[entry] = self.reader(entry, partial(texts_of, remake, plan, entry))
         files = {}
         for path, source in plan.items():
             if isinstance(source, str):
@@ -162,9 +194,14 @@ class PickleCache:
                 return
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / (key + SUFFIX)
-        partial = target.with_name(f".{key}.{os.getpid()}")
-        partial.write_bytes(dump_entry(value))
-        os.replace(partial, target)
+        temporary = target.with_name(f".{key}.{os.getpid()}")
+        try:
+            with temporary.open("wb") as file:
+                write_entry(file, value)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        os.replace(temporary, target)
 
     def held(self, name: str):
         """What this process holds under name from an earlier build (see hold), or None. Asking
@@ -192,20 +229,24 @@ class PickleCache:
 
 
 class Stored:
-    """A value read from a cache entry the first time it is needed: a warm build shows most
-    interviews by their header alone and never reads their blocks. Equal to, hashed and pickled
-    as the value it stands for."""
+    """A value read from a cache entry when it is needed: a warm build shows most interviews by
+    their header alone and never reads their blocks. Held once read, unless ``keep`` is False: then
+    read each time, for a large value that is read only a few times in a build. Equal to, hashed and
+    pickled as the value it stands for."""
 
-    __slots__ = ("_read", "_value")
+    __slots__ = ("_read", "_value", "_keep")
     kind: type = tuple
 
-    def __init__(self, read) -> None:
-        self._read, self._value = read, None
+    def __init__(self, read, keep: bool = True) -> None:
+        self._read, self._value, self._keep = read, None, keep
 
     def value(self):
-        if self._value is None:
-            self._value, self._read = self.kind(self._read()), None
-        return self._value
+        if self._value is not None:
+            return self._value
+        value = self.kind(self._read())
+        if self._keep:
+            self._value, self._read = value, None
+        return value
 
     def __getitem__(self, index):
         return self.value()[index]
@@ -269,14 +310,14 @@ def texts_of(remake, plan: dict, entry: str) -> dict[str, str]:
 
 
 class StoredText:
-    """A page or file from the cache, its text read the first time it is needed: a build that finds
-    the file already written from the same entry never reads it. An entry holds one text, or texts
-    by name; ``digest`` stands for the text (one entry and name, one text)."""
+    """A page or file from the cache, its text read when it is needed and not held: a build that
+    finds the file already written from the same entry never reads it. An entry holds one text, or
+    texts by name; ``digest`` stands for the text (one entry and name, one text)."""
 
-    __slots__ = ("entry", "name", "_read", "_text")
+    __slots__ = ("entry", "name", "_read")
 
-    def __init__(self, entry: str, name: str | None = None, read=None, text: str | None = None) -> None:
-        self.entry, self.name, self._read, self._text = entry, name, read, text
+    def __init__(self, entry: str, name: str | None, read) -> None:
+        self.entry, self.name, self._read = entry, name, read
 
     @property
     def digest(self) -> bytes:
@@ -285,6 +326,4 @@ class StoredText:
         return hashlib.blake2b(f"{self.entry}\0{self.name}".encode(), digest_size=16).digest()
 
     def __str__(self) -> str:
-        if self._text is None:
-            self._text, self._read = self._read(), None
-        return self._text
+        return self._read()

@@ -93,6 +93,12 @@ def search_tokens(interview: Interview) -> tuple[str, array]:
     return "\0".join(counts), array("I", counts.values())
 
 
+def tokens_of(interview: Interview):
+    """The search tokens loaded with the interview (which may be read from the cache only when they
+    are used), else worked out now."""
+    return search_tokens(interview) if interview.search_tokens is None else interview.search_tokens
+
+
 def shard_count(total_bytes: int) -> int:
     count = 1
     while count < MAX_SHARDS and total_bytes / count > TARGET_SHARD_BYTES:
@@ -121,9 +127,8 @@ class SearchIndex:
 
     files: dict[str, str]
     identities: list[tuple[str, str]]  # per number: the interview's source key and URL
-    tokens: list[tuple[str, array]]  # per number: the interview's search tokens, compact (search_tokens)
+    tokens: list  # per number: the interview's search tokens, compact (search_tokens), or as tokens_of gives them
     postings: dict[str, array]  # per token: [number, frequency, number, frequency, …]
-    fragments: dict[str, str]  # per token: its entry in its shard's JSON
     shards: int
     shard_tokens: dict[int, list[str]]
     aliases: list[list[str]]
@@ -143,7 +148,7 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     files: dict[str, str] = {}
     # Each token's postings as one flat array of numbers and frequencies: the smallest form in memory.
     postings: dict[str, array] = defaultdict(lambda: array("I"))
-    tokens = [interview.search_tokens or search_tokens(interview) for interview in interviews]
+    tokens = [tokens_of(interview) for interview in interviews]
     for number, interview in enumerate(interviews):
         files[doc_path(number)] = doc_json(interview, url_of)
         for token, frequency in token_frequencies(tokens[number]):
@@ -152,13 +157,12 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     shard_tokens: dict[int, list[str]] = defaultdict(list)
     for token in postings:
         shard_tokens[fnv1a(token) % shards].append(token)
-    fragments = {token: fragment(token, items) for token, items in postings.items()}
     for shard in range(shards):
-        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), fragments)
+        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), postings)
     meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
     files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
     identities = [identity(interview, url_of) for interview in interviews]
-    return SearchIndex(files, identities, tokens, dict(postings), fragments, shards, dict(shard_tokens), list(aliases))
+    return SearchIndex(files, identities, tokens, dict(postings), shards, dict(shard_tokens), list(aliases))
 
 
 def updated_index(
@@ -181,7 +185,7 @@ def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int],
     touched: set[str] = set()
     for number in changed:
         interview = interviews[number]
-        old_tokens, tokens[number] = tokens[number], interview.search_tokens or search_tokens(interview)
+        old_tokens, tokens[number] = tokens[number], tokens_of(interview)
         before, after = dict(token_frequencies(old_tokens)), dict(token_frequencies(tokens[number]))
         # An edit leaves most of an interview's tokens as often as they were: their postings stay.
         differ = {token for token in before.keys() | after.keys() if before.get(token) != after.get(token)}
@@ -192,21 +196,19 @@ def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int],
     shards = previous.shards
     if shard_count(total_bytes(postings)) != shards:
         return make_index(interviews, url_of, previous.aliases)
-    fragments, shard_tokens, files = dict(previous.fragments), dict(previous.shard_tokens), dict(previous.files)
+    shard_tokens, files = dict(previous.shard_tokens), dict(previous.files)
     for token in touched:
         shard = fnv1a(token) % shards
         if not postings[token]:
-            del postings[token], fragments[token]
+            del postings[token]
             shard_tokens[shard] = [other for other in shard_tokens[shard] if other != token]
-            continue
-        if token not in fragments:
+        elif token not in previous.postings:
             shard_tokens[shard] = [*shard_tokens.get(shard, ()), token]
-        fragments[token] = fragment(token, postings[token])
     for shard in {fnv1a(token) % shards for token in touched}:
-        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), fragments)
+        files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), postings)
     for number in changed:
         files[doc_path(number)] = doc_json(interviews[number], url_of)
-    return SearchIndex(files, identities, tokens, postings, fragments, shards, shard_tokens, previous.aliases)
+    return SearchIndex(files, identities, tokens, postings, shards, shard_tokens, previous.aliases)
 
 
 def without(postings: array, number: int) -> array:
@@ -258,9 +260,10 @@ def fragment(token: str, postings: array) -> str:
     return dumps(token) + ":" + dumps(encode_postings(postings))
 
 
-def shard_json(tokens, fragments: dict[str, str]) -> str:
-    """The same text as dumps() of the shard's dict: its entries in the order of their keys."""
-    return "{" + ",".join(fragments[token] for token in sorted(tokens)) + "}"
+def shard_json(tokens, postings: dict[str, array]) -> str:
+    """The same text as dumps() of the shard's dict: its entries in the order of their keys. Made
+    from the postings shard by shard, so the entries of all tokens are never held at once."""
+    return "{" + ",".join(fragment(token, postings[token]) for token in sorted(tokens)) + "}"
 
 
 def offline_script(files: dict[str, str]) -> str:

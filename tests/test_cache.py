@@ -3,8 +3,10 @@ that shapes them is unchanged, and a damaged or stale entry is simply made again
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
+import tracemalloc
 import zlib
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +18,7 @@ from benchmarks.synthetic import write_synthetic_seeds
 from sitegen import build
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
-from sitegen.model import Article
+from sitegen.model import Article, Turn
 
 from .conftest import ROOT, SEEDS, copy_project, forget_plans, forget_synced, is_plan, run_build, tree_digest
 
@@ -355,3 +357,44 @@ def test_what_a_process_holds_outlives_pruning_and_is_replaced_not_kept_without_
     without_memory = PickleCache(tmp_path / "d")
     without_memory.hold("index", "first")
     assert without_memory.held("index") is None
+
+
+def live_turns() -> int:
+    gc.collect()
+    return sum(isinstance(thing, Turn) for thing in gc.get_objects())
+
+
+def test_a_first_build_holds_at_most_one_interviews_blocks_once_its_files_are_made(tmp_path):
+    """Memory: a build that makes every page and the search index (the first one) would otherwise
+    hold every interview's body, most of the archive, through MkDocs' rendering."""
+    root = copy_project(tmp_path / "project", seeds=SEEDS[:3])
+    project = build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache")
+    before = live_turns()
+    interviews, pages, _ = build.prepare(project, build.load_mkdocs_config(project), Problems())
+    assert "search/meta.json" in pages and "interviews/index.md" in pages
+    turns = [sum(isinstance(block, Turn) for block in i.blocks) for i in interviews]
+    assert sorted(turns)[-2] > 0, "two interviews with speaker turns"
+    assert live_turns() - before <= max(turns) < sum(turns), "no more than the body read last is held"
+
+
+def test_a_stored_page_holds_no_text_and_an_entry_is_written_piece_by_piece(tmp_path):
+    """Memory: thousands of pages are made before any is written; an entry of tens of megabytes
+    (the search index's files) is never whole in memory as bytes."""
+    from sitegen.cache import PickleCache
+
+    cache = PickleCache(tmp_path)
+    page = cache.key("page", b"")
+    stored = cache.stored(page, lambda: "新页面")
+    cache.put(page, "换过的")
+    assert str(stored) == "换过的", "read from its entry each time, not held"
+
+    # ASCII: pickling another string keeps its UTF-8 form beside it for as long as it lives.
+    files = {f"search/docs/{n}.json": f"[{n:08d}" + ",1" * 10_000 + "]" for n in range(200)}  # 4 MB
+    tracemalloc.start()
+    try:
+        cache.put(cache.key("files", b""), files)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert load_entry((tmp_path / f"{cache.key('files', b'')}.pickle").read_bytes()) == files
