@@ -243,28 +243,28 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
     keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
-    loaded = [stored_seed(cache, key, partial(body_anew, path, data)) for key, path in zip(keys, paths, strict=True)]
+    remakes = [partial(body_anew, path, data) for path in paths]
+    loaded = [stored_seed(cache, key, remake) for key, remake in zip(keys, remakes, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
     fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
         if not isinstance(value, InputError):
             article, interview = value
-            value = (article, replace(interview, source_key=keys[i]))
-            store_seed(cache, keys[i], *value)
-            # Held as a cached seed is: the body is read again when a page needs it. Holding every
-            # body as loaded would keep the whole archive in memory through the build.
-            value = stored_seed(cache, keys[i], partial(body_anew, paths[i], data)) or value
+            interview = replace(interview, source_key=keys[i])
+            value = (article, store_seed(cache, keys[i], article, interview, remakes[i]))
         loaded[i] = value
     cache.prune()
     return loaded
 
 
-def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
+def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview, remake) -> Interview:
     """A seed's interview is kept in two entries: its body (blocks, search tokens and topic
     passages), which a build reads only for the pages it renders again, and the rest under the
-    seed's key."""
+    seed's key. The interview is then held as a cached one is (see with_stored_body): holding every
+    body as loaded would keep the whole archive in memory through the build."""
     cache.put(body_key(cache, key), body_of(interview))
     cache.put(key, (article, head_of(interview)))
+    return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
 
 
 def body_of(interview: Interview) -> tuple:
@@ -281,22 +281,25 @@ def body_anew(path: Path, data: DataFiles) -> tuple:
 
 
 def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Interview] | None:
-    """A seed's (article, interview) from the cache, its body read the first time it is needed
-    (``remake()`` gives the body anew if its entry turns out to be damaged)."""
-    body_entry = body_key(cache, key)
+    """A seed's (article, interview) from the cache, its body read when it is needed (``remake()``
+    gives the body anew if its entry turns out to be damaged)."""
     head = cache.get(key)
-    if head is None or not cache.has(body_entry):
+    if head is None or not cache.has(body_key(cache, key)):
         return None
     article, interview = head
+    return article, with_stored_body(cache, key, interview, remake)
+
+
+def with_stored_body(cache: PickleCache, key: str, interview: Interview, remake) -> Interview:
     # Blocks and search tokens are not held: a build that renders every page and the whole search
     # index (the first one) would otherwise end up holding every body, most of the archive.
-    read = partial(cache.get_latest, body_entry, remake)
+    read = partial(cache.get_latest, body_key(cache, key), remake)
     body = {
         "blocks": StoredTuple(lambda: read()[0], keep=False),
         "search_tokens": StoredTuple(lambda: read()[1], keep=False),
         "topic_excerpts": StoredDict(lambda: read()[2]),
     }
-    return article, replace(interview, **body)
+    return replace(interview, **body)
 
 
 def body_key(cache: PickleCache, key: str) -> str:
