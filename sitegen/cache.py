@@ -92,6 +92,15 @@ class PickleCache:
             self.memory[key] = value
         return value
 
+    def get_once(self, key: str):
+        """The entry under key, for a build that replaces it: unless this build asks for it again,
+        it is pruned at its end."""
+        asked = key in self.used
+        value = self.get(key)
+        if not asked:
+            self.used.discard(key)
+        return value
+
     def has(self, key: str) -> bool:
         """Whether the entry is there, without reading it; it is kept past this build's pruning."""
         if self.folder is None:

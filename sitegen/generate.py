@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from .pages import make_environment, render_index, render_interview
 from .predictions import Prediction
 from .progress import progress
 from .quotes import EditorQuote
-from .search_index import OFFLINE_SCRIPT, build_search_index, offline_script, updated_index
+from .search_index import OFFLINE_SCRIPT, SearchIndex, build_search_index, offline_script, updated_index
 from .template_inputs import inputs_digest, template_reads
 from .topics import Topic
 
@@ -314,22 +314,40 @@ class PageMaker:
 
 def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict:
     """The search index from the cache while the interviews, their URLs and the topics' names are
-    unchanged: any other change to an interview changes its source key. A process that builds
-    again and again (`serve`) updates the index it holds for the interviews that changed."""
+    unchanged: any other change to an interview changes its source key. After an edit the index
+    is an update of the last one: a process that builds again and again (`serve`) holds it, a
+    build reads what the last one kept of it."""
     key = interviews_key(cache, "search index", ordered, ([site.page_url(i) for i in ordered], aliases))
     if key is None:
         return build_search_index(ordered, site.page_url, aliases)
+    holding = cache.memory is not None
+    last_key = cache.key(LAST_INDEX, b"")
+    cache.has(last_key)  # kept while unchanged, for the build after the next edit
 
     def make() -> dict[str, str]:
-        index = updated_index(cache.held("search index"), ordered, site.page_url, aliases)
-        cache.hold("search index", index)
+        previous = cache.held("search index") or last_index(cache, last_key)
+        index = updated_index(previous, ordered, site.page_url, aliases)
+        if holding:
+            cache.hold("search index", index)
+        else:
+            # The files go under key (below), the rest beside them.
+            cache.put(last_key, (key, replace(index, files=None)))
         return index.files
 
     # The first build of such a process makes the index to hold it: the first edit is an update too.
     # Such a process keeps the files in memory only: writing tens of megabytes to disk on every
-    # edit would cost more than the update (a later `build` makes the index anew, once).
-    holding = cache.memory is not None
+    # edit would cost more than the update.
     return cache.stored_files(key, make, fresh=holding and cache.held("search index") is None, on_disk=not holding)
+
+
+LAST_INDEX = "last search index"
+
+
+def last_index(cache: PickleCache, last_key: str) -> SearchIndex | None:
+    """The index the last build made, for this one to update; None when its entries are gone."""
+    last = cache.get(last_key)
+    files = None if last is None else cache.get_once(last[0])
+    return None if files is None else replace(last[1], files=files)
 
 
 def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], inputs) -> str | None:
@@ -346,14 +364,26 @@ FIDELITY_PATH = "fidelity.json"
 
 def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
     """The fidelity report from the cache while the interviews are unchanged: a ledger is the seed's.
-    A process that builds again and again keeps each seed's part of it, so an edit redoes one."""
-    parts = cache.held("fidelity parts") or {}
-    make = partial(fidelity_report, interviews, parts)
-    key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
-    report = make() if key is None else cache.stored(key, make)
+    Each seed's part of it is kept (held by a process that builds again and again), so after an
+    edit the report is made again from the parts of every seed but the edited one."""
+    parts_key = cache.key(FIDELITY_PARTS, b"")
+    cache.has(parts_key)  # kept while unchanged, for the build after the next edit
     current = [(interview.source_key, interview.url) for interview in interviews]
-    cache.hold("fidelity parts", {part: parts[part] for part in current if part in parts})
-    return report
+    held = cache.held(FIDELITY_PARTS)
+
+    def make() -> str:
+        parts = held if held is not None else cache.get(parts_key) or {}
+        report = fidelity_report(interviews, parts)
+        kept = {part: parts[part] for part in current if part in parts}
+        cache.put(parts_key, kept)
+        cache.hold(FIDELITY_PARTS, kept)
+        return report
+
+    key = interviews_key(cache, "fidelity report", interviews, [i.url for i in interviews])
+    return make() if key is None else cache.stored(key, make)
+
+
+FIDELITY_PARTS = "fidelity parts"
 
 
 def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:

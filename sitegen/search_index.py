@@ -122,12 +122,12 @@ def dumps(data) -> str:
 
 @dataclass
 class SearchIndex:
-    """The index's files with what they were made from, so the next index, one edit later (`serve`),
-    is an update of this one. Its parts are shared with that update and never changed."""
+    """The index's files with what they were made from, so the next index, one edit later, is an
+    update of this one. Its parts are shared with that update and never changed. What an interview
+    was indexed with is read back from the postings: its tokens are not kept beside them."""
 
     files: dict[str, str]
     identities: list[tuple[str, str]]  # per number: the interview's source key and URL
-    tokens: list  # per number: the interview's search tokens, compact (search_tokens), or as tokens_of gives them
     postings: dict[str, array]  # per token: [number, frequency, number, frequency, …]
     shards: int
     shard_tokens: dict[int, list[str]]
@@ -162,7 +162,7 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
     files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
     identities = [identity(interview, url_of) for interview in interviews]
-    return SearchIndex(files, identities, tokens, dict(postings), shards, dict(shard_tokens), list(aliases))
+    return SearchIndex(files, identities, dict(postings), shards, dict(shard_tokens), list(aliases))
 
 
 def updated_index(
@@ -181,12 +181,11 @@ def updated_index(
 
 
 def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int], identities) -> SearchIndex:
-    postings, tokens = dict(previous.postings), list(previous.tokens)
+    postings = dict(previous.postings)
+    indexed = frequencies_in(postings, changed)
     touched: set[str] = set()
     for number in changed:
-        interview = interviews[number]
-        old_tokens, tokens[number] = tokens[number], tokens_of(interview)
-        before, after = dict(token_frequencies(old_tokens)), dict(token_frequencies(tokens[number]))
+        before, after = indexed[number], dict(token_frequencies(tokens_of(interviews[number])))
         # An edit leaves most of an interview's tokens as often as they were: their postings stay.
         differ = {token for token in before.keys() | after.keys() if before.get(token) != after.get(token)}
         touched |= differ
@@ -208,7 +207,20 @@ def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int],
         files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), postings)
     for number in changed:
         files[doc_path(number)] = doc_json(interviews[number], url_of)
-    return SearchIndex(files, identities, tokens, postings, shards, shard_tokens, previous.aliases)
+    return SearchIndex(files, identities, postings, shards, shard_tokens, previous.aliases)
+
+
+def frequencies_in(postings: dict[str, array], numbers: list[int]) -> dict[int, dict[str, int]]:
+    """Each number's tokens and their frequencies, as the postings hold them: the interview as it was
+    indexed, which its cache entries may no longer hold once it changed."""
+    found: dict[int, dict[str, int]] = {number: {} for number in numbers}
+    for token, items in postings.items():
+        indexed = memoryview(items)[0::2]  # the numbers, in order, without copying them
+        for number in numbers:
+            at = bisect_left(indexed, number)
+            if at < len(indexed) and indexed[at] == number:
+                found[number][token] = items[2 * at + 1]
+    return found
 
 
 def without(postings: array, number: int) -> array:
@@ -223,7 +235,7 @@ def with_posting(postings: array, number: int, frequency: int) -> array:
 
 def pair_position(postings: array, number: int) -> int:
     """Where number's pair is, or would go, among the pairs sorted by number."""
-    return 2 * bisect_left(range(len(postings) // 2), number, key=lambda pair: postings[2 * pair])
+    return 2 * bisect_left(memoryview(postings)[0::2], number)
 
 
 def identity(interview: Interview, url_of) -> tuple[str, str]:

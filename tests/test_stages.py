@@ -320,10 +320,64 @@ def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path,
     monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
     again = texts(search_index_files(PickleCache(tmp_path, memory=held), edited, site, []))
     assert made == [] and again != first
-    # A process that holds nothing (`build`) makes the index anew.
-    search_index_files(PickleCache(tmp_path), [numbered(["第0篇又改了。"])[0], *before[1:]], site, [])
-    assert made == [1]
     assert again == search_index.build_search_index(edited, site.page_url)
+
+
+def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, monkeypatch):
+    from sitegen.cache import PickleCache
+    from sitegen.generate import search_index_files
+
+    site = Site("访谈录", "", "https://example.org/")
+    made = []
+    real = search_index.make_index
+    monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
+    search_index_files(PickleCache(tmp_path), numbered(BODIES), site, [])
+    assert made == [1]
+    # The second build changes nothing, and finds its files in the cache; the third is an edit again.
+    for edit in ("第0篇改谈开源。", "第0篇改谈开源。", "第0篇又改了。"):
+        cache = PickleCache(tmp_path)
+        edited = [numbered([edit])[0], *numbered(BODIES)[1:]]
+        files = texts(search_index_files(cache, edited, site, []))
+        cache.prune()
+        assert made == [1], "made anew"
+        assert files == real(edited, site.page_url).files
+    # What is kept: the last index's files and the rest of it; the files it replaced are pruned.
+    assert len(list(tmp_path.glob("*.pickle"))) == 3
+    # With the last index's files gone, the index is made anew.
+    for entry in tmp_path.glob("*.pickle"):
+        if isinstance(load_entry(entry.read_bytes()), dict):
+            entry.unlink()
+    files = texts(search_index_files(PickleCache(tmp_path), numbered(BODIES), site, []))
+    assert made == [1, 1] and files == real(numbered(BODIES), site.page_url).files
+
+
+@pytest.mark.parametrize("memory", [None, {}], ids=["build", "serve"])
+def test_the_index_after_an_edit_is_the_index_made_anew_when_the_old_seed_is_gone_from_the_cache(
+    tmp_path, monkeypatch, memory
+):
+    """A real build, twice, with a seed edited between: what the edited interview was indexed with
+    has to come from the index, not from its cache entries, which the second build has removed."""
+    from benchmarks.synthetic import write_synthetic_seeds
+
+    root = copy_project(tmp_path / "p")
+    shutil.rmtree(root / "seeds")
+    seeds = write_synthetic_seeds(ROOT / "seeds", root / "seeds", 16)
+    project = build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache", memory=memory)
+    build.build_site(project, Problems())
+    first = tree_digest(root / "docs" / "search")
+    text = seeds[7].read_text(encoding="utf-8")
+    assert text.count("我们") > 2
+    seeds[7].write_text(text.replace("我们", "鲸鱼飞艇"), encoding="utf-8")
+    made = []
+    real = search_index.make_index
+    monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
+    build.build_site(project, Problems())
+    assert made == [], "made anew"
+    updated = tree_digest(root / "docs" / "search")
+    assert updated != first
+    shutil.rmtree(root / ".cache")
+    build.build_site(replace(project, memory=None), Problems())
+    assert updated == tree_digest(root / "docs" / "search")
 
 
 def test_the_offline_script_holds_every_file():
@@ -1238,5 +1292,25 @@ def test_the_fidelity_report_is_json_of_every_ledger_and_a_held_part_is_not_made
     parts[key] = '{\n   "url": "planted"\n  }'
     edited = [replace(interviews[1], source_key="edited"), interviews[0], interviews[2]]
     again = json.loads(str(fidelity_file(PickleCache(tmp_path / "c", memory=cache.memory), edited)))
+    assert again["seeds"][interviews[0].seed] == {"url": "planted"}
+    assert again["seeds"][interviews[1].seed]["url"] == interviews[1].url
+
+
+def test_a_build_after_an_edit_makes_the_fidelity_report_from_the_parts_the_last_build_kept(tmp_path):
+    from sitegen.cache import PickleCache
+    from sitegen.generate import fidelity_file
+
+    project = cached_build(tmp_path, seeds=3)
+    interviews, _ = build.load_project(project, Problems())
+    folder = tmp_path / "c"
+    fidelity_file(PickleCache(folder), interviews)
+    key = (interviews[0].source_key, interviews[0].url)
+    (entry,) = [e for e in folder.glob("*.pickle") if isinstance(load_entry(e.read_bytes()), dict)]
+    entry.write_bytes(dump_entry({**load_entry(entry.read_bytes()), key: '{\n   "url": "planted"\n  }'}))
+    unchanged = PickleCache(folder)  # a build that changes nothing, and finds the report in the cache
+    fidelity_file(unchanged, interviews)
+    unchanged.prune()
+    edited = [replace(interviews[1], source_key="edited"), interviews[0], interviews[2]]
+    again = json.loads(str(fidelity_file(PickleCache(folder), edited)))
     assert again["seeds"][interviews[0].seed] == {"url": "planted"}
     assert again["seeds"][interviews[1].seed]["url"] == interviews[1].url
