@@ -33,7 +33,7 @@ from .predictions import Prediction, load_predictions
 from .progress import progress
 from .quotes import EditorQuote, check_quoted, key_points_of, load_quotes, seeds_missing
 from .read import decode_seed, list_seeds
-from .render_cache import RenderCache
+from .render_cache import ConvertAhead, RenderCache
 from .search_index import search_tokens
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
 from .write import (
@@ -479,7 +479,9 @@ def mkdocs_build(
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
     config.plugins["redirects"].config["redirect_maps"] = redirects
     if cache_dir is not None:
-        config.plugins["sitegen-render-cache"] = RenderCache(cache_folder(cache_dir, "html", config.use_directory_urls))
+        render_cache = RenderCache(cache_folder(cache_dir, "html", config.use_directory_urls))
+        config.plugins["sitegen-render-cache"] = render_cache
+        config.plugins["sitegen-convert-ahead"] = ConvertAhead(render_cache)
         config.plugins["sitegen-theme-bytecode"] = ThemeBytecode(cache_dir / JINJA_CACHE)
     config.plugins.on_startup(command="build", dirty=False)
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
+import os
 from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
 
 from .cache import PickleCache
 
@@ -97,6 +100,15 @@ class RenderCache(BasePlugin):
         page.markdown = ""
         return html
 
+    def convert(self, page: Page, config, files) -> None:
+        """Convert one page as MkDocs would and keep its HTML, unless it is kept already."""
+        page.read_source(config)
+        if self.entries.has(self.entries.key(page.file.src_uri, page.markdown.encode("utf-8"))):
+            return
+        page.markdown = self.on_page_markdown(page.markdown, page, config, files)
+        page.render(config, files)
+        self.on_page_content(page.content, page, config, files)
+
     def on_post_build(self, config) -> None:
         # A dirty rebuild under `serve` skips unchanged pages: their entries are still wanted.
         if self.converted + self.reused == self.pages:
@@ -105,6 +117,67 @@ class RenderCache(BasePlugin):
 
     def on_build_error(self, error) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+AHEAD_FROM = 64  # pages to convert, below which a second process costs more than it saves
+
+
+class ConvertAhead(BasePlugin):
+    """In a build that converts many pages (the first one), a forked copy of the build converts
+    them from the last one back while MkDocs converts them from the first one on, and keeps their
+    HTML in the render cache, where MkDocs finds it when it gets there: Markdown on two cores.
+    Forked, not spawned: the copy starts with the configuration and files loaded. Only for `build`,
+    which runs no other threads that hold locks (the server of `serve` does)."""
+
+    def __init__(self, render_cache: RenderCache) -> None:
+        self.render_cache = render_cache
+        self.helper = self.stop = self.parent = None
+
+    def on_files(self, files, config):
+        pages = files.documentation_pages()
+        kept = sum(1 for _ in self.render_cache.entries.folder.glob("*.pickle"))
+        if len(pages) - kept >= AHEAD_FROM and (os.cpu_count() or 1) > 1:
+            context = multiprocessing.get_context("fork")
+            self.stop = context.Event()
+            self.parent = os.getpid()
+            self.helper = context.Process(target=self.convert_from_end, args=(pages, config, files), daemon=True)
+            self.helper.start()
+        return files
+
+    def on_env(self, env, config, files):
+        self.finish()  # every page is converted by now
+        return env
+
+    def on_build_error(self, error) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        if self.helper is not None:
+            self.stop.set()
+            self.helper.join()
+            self.helper = None
+
+    def convert_from_end(self, pages, config, files) -> None:
+        # What goes wrong here goes wrong again in MkDocs, which reports it: the copy stays silent.
+        quiet_logging(self.render_cache.warnings)
+        for file in reversed(pages):
+            # A killed build leaves no copy working on (and holding its lock).
+            if self.stop.is_set() or os.getppid() != self.parent:
+                return
+            try:
+                self.render_cache.convert(Page(None, file, config), config, files)
+            except Exception:
+                return
+
+
+def quiet_logging(counter: logging.Handler) -> None:
+    """Log nothing but to the counter that keeps a page with warnings out of the cache."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        if handler is not counter:
+            mkdocs_log.removeHandler(handler)
+    mkdocs_log.propagate = False
+    logging.getLogger().handlers = [logging.NullHandler()]
 
 
 def record_links(files, links: list) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_synthetic_seeds
-from sitegen import build
+from sitegen import build, render_cache
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
 from sitegen.model import Article, Turn
@@ -189,6 +189,50 @@ def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cache
     result = run_build(project, "-q")
     assert result.returncode == 1
     assert "contains a link 'b.md', but the target is not found" in result.stderr
+
+
+ON_PAGE_MARKDOWN = render_cache.RenderCache.on_page_markdown
+
+
+def converting_build(tmp_path: Path, monkeypatch, ahead_from: int) -> tuple[Path, list[str]]:
+    """A first build of five seeds in process, ConvertAhead starting its second process from
+    ahead_from pages to convert; the pages MkDocs converted itself, in its own process."""
+    root = copy_project(tmp_path)
+    monkeypatch.setattr(render_cache, "AHEAD_FROM", ahead_from)
+    converted: list[str] = []
+    real = ON_PAGE_MARKDOWN
+
+    def spy(self, markdown, page, config, files):
+        result = real(self, markdown, page, config, files)
+        if result:
+            converted.append(page.file.src_uri)
+        return result
+
+    monkeypatch.setattr(render_cache.RenderCache, "on_page_markdown", spy)
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache"), Problems())
+    return root, converted
+
+
+def test_a_first_build_converts_markdown_in_a_second_process_too_and_gives_the_same_site(tmp_path, monkeypatch):
+    alone, converted_alone = converting_build(tmp_path / "alone", monkeypatch, ahead_from=10**6)
+    shared, converted_here = converting_build(tmp_path / "shared", monkeypatch, ahead_from=1)
+    pages = len(converted_alone)
+    assert pages == len(list((alone / "docs").rglob("*.md"))) > 20
+    # The second process converted pages from the last one back and kept them for MkDocs.
+    assert 0 < len(converted_here) < pages
+    assert converted_here == converted_alone[: len(converted_here)]
+    assert len(list((shared / ".cache" / "html").glob("*.pickle"))) == pages
+    assert tree_digest(shared / "site") == tree_digest(alone / "site")
+
+
+def test_a_page_the_second_process_cannot_keep_is_converted_and_reported_once(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:1])
+    for number in range(render_cache.AHEAD_FROM):  # enough pages to convert for a second process
+        (project / "docs" / f"p{number}.md").write_text(f"# P{number}\n\n第{number}页。\n", encoding="utf-8")
+    (project / "docs" / "zz.md").write_text("# Z\n\n[去 B](b.md)\n", encoding="utf-8")
+    result = run_build(project, "-q")
+    assert result.returncode == 1
+    assert result.stderr.count("contains a link 'b.md', but the target is not found") == 1, result.stderr
 
 
 def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
