@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import posixpath
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
@@ -198,6 +200,8 @@ def render_site(
         "predictions": forecasts,
         "question_count": sum(len(group["questions"]) for group in asked),
     }
+    aliases = [[topic.name, *topic.words] for topic in topics]
+    search_files = search_index_ahead(cache, ordered, site, aliases)
     pages: dict[str, PageText] = {}
     maker = PageMaker(cache, env, site)
     for interview in progress(ordered, stage="pages generated"):
@@ -264,8 +268,7 @@ def render_site(
         chart=prediction_chart(forecasts),
         fill={"count": len(forecasts)},
     )
-    aliases = [[topic.name, *topic.words] for topic in topics]
-    search_files = search_index_files(cache, ordered, site, aliases)
+    search_files = search_files()
     pages.update(search_files)
     if site.offline:
         pages[OFFLINE_SCRIPT] = offline_script(search_files)
@@ -312,12 +315,43 @@ class PageMaker:
         return self.page("interview.md.j2", {**context, "interview": interview}, render)
 
 
+def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list):
+    """A function that gives the search index's files. Where they have to be made and a build runs
+    alone in its process (`build`, not `serve`), a forked copy of the build makes them and keeps
+    them in the cache while the pages are rendered here: the function waits for it, then reads
+    them (or makes them, if the copy failed)."""
+    files = partial(search_index_files, cache, ordered, site, aliases)
+    key = search_index_key(cache, ordered, site, aliases)
+    if key is None or cache.memory is not None or (os.cpu_count() or 1) < 2 or cache.has(key):
+        return files
+    copy = multiprocessing.get_context("fork").Process(target=quietly, args=(files,), daemon=True)
+    copy.start()
+
+    def when_made() -> dict:
+        copy.join()
+        return files()
+
+    return when_made
+
+
+def quietly(make) -> None:
+    """Run make() in a forked copy: what goes wrong goes wrong again in the build, which reports it."""
+    try:
+        make()
+    except BaseException:
+        os._exit(1)
+
+
+def search_index_key(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> str | None:
+    return interviews_key(cache, "search index", ordered, ([site.page_url(i) for i in ordered], aliases))
+
+
 def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> dict:
     """The search index from the cache while the interviews, their URLs and the topics' names are
     unchanged: any other change to an interview changes its source key. After an edit the index
     is an update of the last one: a process that builds again and again (`serve`) holds it, a
     build reads what the last one kept of it."""
-    key = interviews_key(cache, "search index", ordered, ([site.page_url(i) for i in ordered], aliases))
+    key = search_index_key(cache, ordered, site, aliases)
     if key is None:
         return build_search_index(ordered, site.page_url, aliases)
     holding = cache.memory is not None

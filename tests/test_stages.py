@@ -351,6 +351,36 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
     assert made == [1, 1] and files == real(numbered(BODIES), site.page_url).files
 
 
+@pytest.mark.parametrize("copy_fails", [False, True], ids=["copy", "copy fails"])
+def test_a_build_makes_the_search_index_in_a_forked_copy_and_serve_in_its_own_process(
+    tmp_path, monkeypatch, copy_fails
+):
+    from sitegen.cache import PickleCache
+    from sitegen.generate import search_index_ahead
+
+    site = Site("访谈录", "", "https://example.org/")
+    record = tmp_path / "made in"
+    real = search_index.make_index
+
+    def spy(*args):
+        with record.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        if copy_fails and os.getpid() != here:
+            raise RuntimeError("the copy fails")
+        return real(*args)
+
+    here = os.getpid()
+    monkeypatch.setattr(search_index, "make_index", spy)
+    files = search_index_ahead(PickleCache(tmp_path / "build"), numbered(BODIES), site, [])()
+    assert texts(files) == real(numbered(BODIES), site.page_url).files
+    made_in = record.read_text().split()
+    assert made_in[0] != str(here)
+    assert made_in[1:] == ([str(here)] if copy_fails else [])
+    record.unlink()
+    search_index_ahead(PickleCache(tmp_path / "serve", memory={}), numbered(BODIES), site, [])()
+    assert record.read_text().split() == [str(here)]
+
+
 @pytest.mark.parametrize("memory", [None, {}], ids=["build", "serve"])
 def test_the_index_after_an_edit_is_the_index_made_anew_when_the_old_seed_is_gone_from_the_cache(
     tmp_path, monkeypatch, memory
