@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import posixpath
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
@@ -14,6 +12,7 @@ import jinja2
 
 from .cache import PickleCache, StoredText
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
+from .fork import start_copy
 from .indexes import (
     by_year_and_month,
     hosts,
@@ -322,24 +321,17 @@ def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site,
     them (or makes them, if the copy failed)."""
     files = partial(search_index_files, cache, ordered, site, aliases)
     key = search_index_key(cache, ordered, site, aliases)
-    if key is None or cache.memory is not None or (os.cpu_count() or 1) < 2 or cache.has(key):
+    if key is None or cache.memory is not None or cache.has(key):
         return files
-    copy = multiprocessing.get_context("fork").Process(target=quietly, args=(files,), daemon=True)
-    copy.start()
+    copy = start_copy(files)
+    if copy is None:
+        return files
 
     def when_made() -> dict:
         copy.join()
         return files()
 
     return when_made
-
-
-def quietly(make) -> None:
-    """Run make() in a forked copy: what goes wrong goes wrong again in the build, which reports it."""
-    try:
-        make()
-    except BaseException:
-        os._exit(1)
 
 
 def search_index_key(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list) -> str | None:

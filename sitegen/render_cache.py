@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
 from .cache import PickleCache
+from .fork import can_fork, start_copy
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 
@@ -126,8 +127,8 @@ class ConvertAhead(BasePlugin):
     """In a build that converts many pages (the first one), a forked copy of the build converts
     them from the last one back while MkDocs converts them from the first one on, and keeps their
     HTML in the render cache, where MkDocs finds it when it gets there: Markdown on two cores.
-    Forked, not spawned: the copy starts with the configuration and files loaded. Only for `build`,
-    which runs no other threads that hold locks (the server of `serve` does)."""
+    Forked, not spawned: the copy starts with the configuration and files loaded. Only for `build`
+    (see fork.start_copy)."""
 
     def __init__(self, render_cache: RenderCache) -> None:
         self.render_cache = render_cache
@@ -136,12 +137,9 @@ class ConvertAhead(BasePlugin):
     def on_files(self, files, config):
         pages = files.documentation_pages()
         kept = sum(1 for _ in self.render_cache.entries.folder.glob("*.pickle"))
-        if len(pages) - kept >= AHEAD_FROM and (os.cpu_count() or 1) > 1:
-            context = multiprocessing.get_context("fork")
-            self.stop = context.Event()
-            self.parent = os.getpid()
-            self.helper = context.Process(target=self.convert_from_end, args=(pages, config, files), daemon=True)
-            self.helper.start()
+        if len(pages) - kept >= AHEAD_FROM and can_fork():
+            self.stop, self.parent = multiprocessing.get_context("fork").Event(), os.getpid()
+            self.helper = start_copy(self.convert_from_end, pages, config, files)
         return files
 
     def on_env(self, env, config, files):
@@ -158,16 +156,12 @@ class ConvertAhead(BasePlugin):
             self.helper = None
 
     def convert_from_end(self, pages, config, files) -> None:
-        # What goes wrong here goes wrong again in MkDocs, which reports it: the copy stays silent.
         quiet_logging(self.render_cache.warnings)
         for file in reversed(pages):
             # A killed build leaves no copy working on (and holding its lock).
             if self.stop.is_set() or os.getppid() != self.parent:
                 return
-            try:
-                self.render_cache.convert(Page(None, file, config), config, files)
-            except Exception:
-                return
+            self.render_cache.convert(Page(None, file, config), config, files)
 
 
 def quiet_logging(counter: logging.Handler) -> None:

@@ -379,6 +379,11 @@ def test_a_build_makes_the_search_index_in_a_forked_copy_and_serve_in_its_own_pr
     record.unlink()
     search_index_ahead(PickleCache(tmp_path / "serve", memory={}), numbered(BODIES), site, [])()
     assert record.read_text().split() == [str(here)]
+    # On one core a copy would only take turns with the build.
+    record.unlink()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    search_index_ahead(PickleCache(tmp_path / "one core"), numbered(BODIES), site, [])()
+    assert record.read_text().split() == [str(here)]
 
 
 @pytest.mark.parametrize("memory", [None, {}], ids=["build", "serve"])
