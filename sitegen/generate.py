@@ -145,6 +145,8 @@ def generated_files(cache: PickleCache, interviews: list[Interview], site: Site,
         pages = make()
         if key is not None:
             cache.plan(key, pages)
+    for name in KEPT_FOR_THE_NEXT_EDIT:
+        cache.has(cache.key(name, b""))  # kept past pruning, also by a build that made nothing
     cache.prune()
     return pages
 
@@ -348,7 +350,6 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
         return build_search_index(ordered, site.page_url, aliases)
     holding = cache.memory is not None
     last_key = cache.key(LAST_INDEX, b"")
-    cache.has(last_key)  # kept while unchanged, for the build after the next edit
 
     def make() -> dict[str, str]:
         previous = cache.held("search index") or last_index(cache, last_key)
@@ -393,7 +394,6 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
     Each seed's part of it is kept (held by a process that builds again and again), so after an
     edit the report is made again from the parts of every seed but the edited one."""
     parts_key = cache.key(FIDELITY_PARTS, b"")
-    cache.has(parts_key)  # kept while unchanged, for the build after the next edit
     current = [(interview.source_key, interview.url) for interview in interviews]
     held = cache.held(FIDELITY_PARTS)
 
@@ -410,6 +410,8 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
 
 
 FIDELITY_PARTS = "fidelity parts"
+# Entries the next build after an edit starts from, kept while nothing changes.
+KEPT_FOR_THE_NEXT_EDIT = (LAST_INDEX, FIDELITY_PARTS)
 
 
 def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:

@@ -10,6 +10,7 @@ import time
 from array import array
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -325,30 +326,35 @@ def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path,
 
 def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, monkeypatch):
     from sitegen.cache import PickleCache
-    from sitegen.generate import search_index_files
+    from sitegen.generate import generated_files, search_index_files
 
     site = Site("访谈录", "", "https://example.org/")
     made = []
     real = search_index.make_index
     monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
-    search_index_files(PickleCache(tmp_path), numbered(BODIES), site, [])
-    assert made == [1]
-    # The second build changes nothing, and finds its files in the cache; the third is an edit again.
-    for edit in ("第0篇改谈开源。", "第0篇改谈开源。", "第0篇又改了。"):
+
+    def build_of(interviews: list) -> dict[str, str]:
+        """A build whose generated files are the search index's: planned, kept and pruned as a build's."""
         cache = PickleCache(tmp_path)
+        return texts(generated_files(cache, interviews, site, lambda: search_index_files(cache, interviews, site, [])))
+
+    build_of(numbered(BODIES))
+    assert made == [1]
+    # The second build changes nothing and makes nothing (the plan gives every file); the third is
+    # an edit again.
+    for edit in ("第0篇改谈开源。", "第0篇改谈开源。", "第0篇又改了。"):
         edited = [numbered([edit])[0], *numbered(BODIES)[1:]]
-        files = texts(search_index_files(cache, edited, site, []))
-        cache.prune()
+        assert build_of(edited) == real(edited, site.page_url).files
         assert made == [1], "made anew"
-        assert files == real(edited, site.page_url).files
-    # What is kept: the last index's files and the rest of it; the files it replaced are pruned.
-    assert len(list(tmp_path.glob("*.pickle"))) == 3
-    # With the last index's files gone, the index is made anew.
+    # What is kept: the plan, the last index's files and their names, the rest of the index; the
+    # files it replaced are pruned.
+    assert len(list(tmp_path.glob("*.pickle"))) == 4
+    # With the last index's files gone (and the plan that names them), the index is made anew.
     for entry in tmp_path.glob("*.pickle"):
         if isinstance(load_entry(entry.read_bytes()), dict):
             entry.unlink()
-    files = texts(search_index_files(PickleCache(tmp_path), numbered(BODIES), site, []))
-    assert made == [1, 1] and files == real(numbered(BODIES), site.page_url).files
+    assert build_of(numbered(BODIES)) == real(numbered(BODIES), site.page_url).files
+    assert made == [1, 1]
 
 
 @pytest.mark.parametrize("copy_fails", [False, True], ids=["copy", "copy fails"])
@@ -1333,7 +1339,7 @@ def test_the_fidelity_report_is_json_of_every_ledger_and_a_held_part_is_not_made
 
 def test_a_build_after_an_edit_makes_the_fidelity_report_from_the_parts_the_last_build_kept(tmp_path):
     from sitegen.cache import PickleCache
-    from sitegen.generate import fidelity_file
+    from sitegen.generate import fidelity_file, generated_files
 
     project = cached_build(tmp_path, seeds=3)
     interviews, _ = build.load_project(project, Problems())
@@ -1342,9 +1348,11 @@ def test_a_build_after_an_edit_makes_the_fidelity_report_from_the_parts_the_last
     key = (interviews[0].source_key, interviews[0].url)
     (entry,) = [e for e in folder.glob("*.pickle") if isinstance(load_entry(e.read_bytes()), dict)]
     entry.write_bytes(dump_entry({**load_entry(entry.read_bytes()), key: '{\n   "url": "planted"\n  }'}))
-    unchanged = PickleCache(folder)  # a build that changes nothing, and finds the report in the cache
-    fidelity_file(unchanged, interviews)
-    unchanged.prune()
+    site = Site("访谈录", "", "https://example.org/")
+    for _ in range(2):  # a build that makes the plan, then one that takes every file from it
+        unchanged = PickleCache(folder)
+        report = partial(fidelity_file, unchanged, interviews)
+        generated_files(unchanged, interviews, site, lambda report=report: {"fidelity.json": report()})
     edited = [replace(interviews[1], source_key="edited"), interviews[0], interviews[2]]
     again = json.loads(str(fidelity_file(PickleCache(folder), edited)))
     assert again["seeds"][interviews[0].seed] == {"url": "planted"}
