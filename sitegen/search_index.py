@@ -148,10 +148,9 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     files: dict[str, str] = {}
     # Each token's postings as one flat array of numbers and frequencies: the smallest form in memory.
     postings: dict[str, array] = defaultdict(lambda: array("I"))
-    tokens = [tokens_of(interview) for interview in interviews]
     for number, interview in enumerate(interviews):
         files[doc_path(number)] = doc_json(interview, url_of)
-        for token, frequency in token_frequencies(tokens[number]):
+        for token, frequency in token_frequencies(tokens_of(interview)):
             postings[token].extend((number, frequency))
     shards = shard_count(total_bytes(postings))
     shard_tokens: dict[int, list[str]] = defaultdict(list)
