@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from .cache import PickleCache, StoredDict, StoredTuple, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
+from .disk import prefetch, remove_tree
 from .editorial import Editorial, load_editorial
 from .enrich import article_identity, distinct_slugs, enrich
 from .errors import InputError, Problems, display_path
@@ -242,7 +243,9 @@ _worker_data: DataFiles | None = None
 def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
+    prefetch(paths)
     keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
+    cache.prefetch(keys)
     remakes = [partial(body_anew, path, data) for path in paths]
     loaded = [stored_seed(cache, key, remake) for key, remake in zip(keys, remakes, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
@@ -623,11 +626,11 @@ def swap_directory(new: Path, target: Path, digests: dict | None = None, seen: d
     ``digests`` and ``seen``: see keep_unchanged_mtimes."""
     keep_unchanged_mtimes(new, target, digests, seen)
     old = old_copy(target)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_tree(old)
     if target.exists():
         os.replace(target, old)
     os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_tree(old)
 
 
 def recover_interrupted(root: Path, targets: tuple[Path, ...]) -> None:

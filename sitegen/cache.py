@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .disk import prefetch
+
 SUFFIX = ".pickle"
 HELD = "held"
 COMPRESSION = 1  # zlib's fastest level: most of the saving for a fraction of the time
@@ -107,6 +109,15 @@ class PickleCache:
             return False
         self.used.add(key)
         return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Ask the disk for these entries now: see disk.prefetch."""
+        if self.folder is not None:
+            prefetch(self.folder / (key + SUFFIX) for key in keys)
+
+    def files(self) -> Iterable[Path]:
+        """Every entry's file."""
+        return self.folder.glob("*" + SUFFIX) if self.folder is not None else ()
 
     def reader(self, key: str, make) -> Reader:
         """A function that reads the entry (once) when called, else make() kept under it. The entry

@@ -16,12 +16,14 @@ import logging
 import multiprocessing
 import os
 from importlib.metadata import version
+from itertools import chain
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
 from .cache import PickleCache
+from .disk import prefetch_beside
 from .fork import can_fork, start_copy
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
@@ -71,7 +73,12 @@ class RenderCache(BasePlugin):
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files, config):
-        self.pages = len(files.documentation_pages())
+        pages = files.documentation_pages()
+        self.pages = len(pages)
+        # MkDocs reads each page's Markdown, then its kept HTML, one page at a time: asked for all
+        # at once here, the disk reads them while it works (see disk.py).
+        sources = (page.abs_src_path for page in pages if page.abs_src_path)
+        prefetch_beside(chain(sources, self.entries.files()))
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
