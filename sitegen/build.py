@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
@@ -42,6 +43,7 @@ from .write import (
     as_stamped,
     content_digest,
     in_place,
+    is_synced,
     link_or_copy,
     publish_staged,
     stamp,
@@ -473,10 +475,16 @@ def build_date(when: datetime | None):
 
 
 def mkdocs_build(
-    config, docs_dir: Path, site_dir: Path, redirects: dict[str, str], cache_dir: Path | None = None
+    config,
+    docs_dir: Path,
+    site_dir: Path,
+    redirects: dict[str, str],
+    cache_dir: Path | None = None,
+    last_site: tuple[Path, dict] | None = None,
 ) -> dict[str, bytes]:
     """Build with the configuration the pages were generated for, from docs_dir into site_dir; the
-    digest of each page written, by its path in the site."""
+    digest of each page written, by its path in the site. ``last_site``: the site this one
+    replaces, and its record (see PageDigests)."""
     from mkdocs.commands.build import build
 
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
@@ -490,10 +498,13 @@ def mkdocs_build(
     with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
         config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
-        config.plugins["sitegen-digests"] = digests = PageDigests()
+        config.plugins["sitegen-digests"] = digests = PageDigests(*(last_site or ()))
+        log = logging.getLogger("mkdocs.commands.build")
+        log.addFilter(digests)
         try:
             build(config)
         finally:
+            log.removeFilter(digests)
             config.plugins.on_shutdown()
     return digests.digests
 
@@ -524,15 +535,39 @@ def one_build_at_a_time(root: Path, say=print):
 
 
 class PageDigests(BasePlugin):
-    """The digest of each page as MkDocs writes it, by its path in the site."""
+    """The digest of each page as MkDocs writes it, by its path in the site. A page with the bytes
+    the last site holds for it (``seen``: see site_record) is linked to that site's file instead:
+    MkDocs writes nothing for a page left empty, and removing the last site frees nothing then.
+    At 10,000 pages that is 1.6 GB neither written nor freed."""
 
-    def __init__(self) -> None:
+    def __init__(self, last_site: Path | None = None, seen: dict | None = None) -> None:
         self.digests: dict[str, bytes] = {}
+        self.last_site, self.seen = last_site, seen or {}
+        self.linked: set[str] = set()
 
     def on_post_page(self, output: str, page, config) -> str:
         # MkDocs writes output.encode("utf-8", errors="xmlcharrefreplace").
-        self.digests[page.file.dest_uri] = content_digest(output.encode("utf-8", errors="xmlcharrefreplace"))
+        digest = content_digest(output.encode("utf-8", errors="xmlcharrefreplace"))
+        self.digests[page.file.dest_uri] = digest
+        if self.linked_to_last_site(page.file.dest_uri, digest, Path(page.file.abs_dest_path)):
+            self.linked.add(page.file.src_uri)
+            return ""
         return output
+
+    def linked_to_last_site(self, dest_uri: str, digest: bytes, target: Path) -> bool:
+        if self.last_site is None or not is_synced(self.last_site / dest_uri, digest, self.seen.get(dest_uri)):
+            return False
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.last_site / dest_uri, target)
+        except OSError:
+            return False  # MkDocs writes it
+        return True
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Leaves out MkDocs' note that it skipped a page left empty, for the pages linked."""
+        message = record.getMessage()
+        return not (message.startswith("Page skipped: '") and message.split("'")[1] in self.linked)
 
 
 class PageCounter(BasePlugin):
@@ -692,8 +727,10 @@ def build_site(
         interviews = [head_of(interview) for interview in interviews]
         lap("generator")
         newest = max((i.header.published for i in interviews), default=None)
+        site_dir = project.offline_site_dir if offline else project.site_dir
+        last_site = (site_dir, synced.get(site_dir.name) or {})
         with build_date(newest):
-            digests = mkdocs_build(config, source_docs, staging_site, redirects, project.cache_dir)
+            digests = mkdocs_build(config, source_docs, staging_site, redirects, project.cache_dir, last_site)
         lap("mkdocs")
         if offline:
             report = WriteReport(written=names)
@@ -702,8 +739,7 @@ def build_site(
         else:
             report = publish_staged(project.docs_dir, staging_docs, staged, names)
             synced.put("docs", known)
-        site_dir = project.offline_site_dir if offline else project.site_dir
-        swap_directory(staging_site, site_dir, digests, synced.get(site_dir.name))
+        swap_directory(staging_site, site_dir, digests, last_site[1])
         synced.put(site_dir.name, site_record(site_dir, digests))
         lap("swap")
     finally:
