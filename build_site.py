@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -107,6 +108,9 @@ def build(project: Project, quiet: bool, offline: bool = False, timings_file: Pa
 def serve(project: Project, dev_addr: str, quiet: bool) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    # Terminated, the server stops as on Ctrl-C: MkDocs then removes its temporary copy of the site,
+    # which a plain SIGTERM leaves in the temporary folder (a copy of every page, each time).
+    signal.signal(signal.SIGTERM, interrupt)
     build(project, quiet)
     os.environ["SITEGEN_SEEDS"] = str(project.seeds_dir)
     watch = [str(project.seeds_dir), str(project.templates_dir), str(project.root / "data")]
@@ -116,6 +120,10 @@ def serve(project: Project, dev_addr: str, quiet: bool) -> int:
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
     mkdocs_serve(str(project.config_file), dev_addr=dev_addr, livereload=True, watch=watch, build_type="dirty")
     return 0
+
+
+def interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def describe(error: Exception) -> str:

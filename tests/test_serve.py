@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -93,3 +94,25 @@ def test_serve_renders_every_page_again_when_the_theme_changes(server):
     theme.write_text(theme.read_text(encoding="utf-8").replace(marker, marker + '<meta name="x-theme-edit">'), "utf-8")
     for page in ("", other, PAGE):
         wait_for(lambda page=page: "x-theme-edit" in fetch(base + page))
+
+
+def test_a_terminated_server_removes_its_temporary_copy_of_the_site(tmp_path):
+    project = copy_project(tmp_path / "project", seeds=SEEDS[:1])
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "build_site.py", "serve", "-q", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: "Sam Altman" in fetch(f"http://127.0.0.1:{port}/sam-altman-interviews/"))
+        assert len(list(temporary.glob("mkdocs_*"))) == 1  # MkDocs serves from a copy there
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert process.returncode == 0
+    assert not list(temporary.glob("mkdocs_*"))
