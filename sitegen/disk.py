@@ -37,11 +37,9 @@ def prefetch(paths: Iterable[Path]) -> None:
             os.close(descriptor)
 
 
-def prefetch_beside(paths: Iterable[Path]) -> threading.Thread:
+def prefetch_beside(paths: Iterable[Path]) -> None:
     """prefetch(paths) in a thread of its own, which takes no lock a forked copy could inherit."""
-    thread = threading.Thread(target=prefetch, args=(paths,), daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=prefetch, args=(paths,), daemon=True).start()
 
 
 def remove_tree(root: Path) -> None:
@@ -53,18 +51,18 @@ def remove_tree(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def parts_of(root: Path) -> list[str]:
+def parts_of(root: Path) -> list[os.DirEntry]:
     """What root's folders hold (root's own files are left to rmtree)."""
     try:
         folders = [top.path for top in os.scandir(root) if top.is_dir(follow_symlinks=False)]
-        return [entry.path for folder in folders for entry in os.scandir(folder)]
+        return [entry for folder in folders for entry in os.scandir(folder)]
     except OSError:
         return []
 
 
-def remove_part(path: str) -> None:
-    if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path, ignore_errors=True)
+def remove_part(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path, ignore_errors=True)
     else:
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            os.unlink(entry.path)

@@ -73,12 +73,7 @@ class RenderCache(BasePlugin):
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files, config):
-        pages = files.documentation_pages()
-        self.pages = len(pages)
-        # MkDocs reads each page's Markdown, then its kept HTML, one page at a time: asked for all
-        # at once here, the disk reads them while it works (see disk.py).
-        sources = (page.abs_src_path for page in pages if page.abs_src_path)
-        prefetch_beside(chain(sources, self.entries.files()))
+        self.pages = len(files.documentation_pages())
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
@@ -135,7 +130,8 @@ class ConvertAhead(BasePlugin):
     them from the last one back while MkDocs converts them from the first one on, and keeps their
     HTML in the render cache, where MkDocs finds it when it gets there: Markdown on two cores.
     Forked, not spawned: the copy starts with the configuration and files loaded. Only for `build`
-    (see fork.start_copy)."""
+    (see fork.start_copy), which is also the build that reads every page: the disk is asked for
+    them all first. A rebuild under `serve` reads only the pages an edit changed."""
 
     def __init__(self, render_cache: RenderCache) -> None:
         self.render_cache = render_cache
@@ -143,8 +139,11 @@ class ConvertAhead(BasePlugin):
 
     def on_files(self, files, config):
         pages = files.documentation_pages()
-        kept = sum(1 for _ in self.render_cache.entries.folder.glob("*.pickle"))
-        if len(pages) - kept >= AHEAD_FROM and can_fork():
+        kept = list(self.render_cache.entries.files())
+        # MkDocs reads each page's Markdown, then its kept HTML, one page at a time: asked for all
+        # at once here, the disk reads them while it works (see disk.py).
+        prefetch_beside(chain((page.abs_src_path for page in pages if page.abs_src_path), kept))
+        if len(pages) - len(kept) >= AHEAD_FROM and can_fork():
             self.stop, self.parent = multiprocessing.get_context("fork").Event(), os.getpid()
             self.helper = start_copy(self.convert_from_end, pages, config, files)
         return files
