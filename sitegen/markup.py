@@ -35,18 +35,45 @@ def escape_text(text: str) -> str:
     return LINE_START_SYNTAX.sub(lambda m: m[1] + "\\" + m[2] if m[2] in "-+" else m[1] + m[2] + "\\", escaped)
 
 
-def md_escape(text: str) -> Markup:
-    """Text that Markdown renders as exactly these characters, with bare http(s) addresses linked:
-    no emphasis, links of the text's own making, HTML or lists."""
+def bare_urls(text: str):
+    """(start, address) of each bare http(s) address in the text, without its closing punctuation."""
+    for found in BARE_URL.finditer(text):
+        url = trim_url(found.group())
+        if len(url) > len("https://"):
+            yield found.start(), url
+
+
+def with_links(text: str, escape, link) -> Markup:
+    """The text escaped for its language, each bare address written as that language links it."""
     text = SPACES.sub(" ", text)
     parts: list[str] = []
     position = 0
-    for found in BARE_URL.finditer(text):
-        url = trim_url(found.group())
-        if len(url) <= len("https://"):
-            continue
-        parts.append(escape_text(text[position : found.start()]))
-        parts.append(f"<{url}>")
-        position = found.start() + len(url)
-    parts.append(escape_text(text[position:]))
+    for start, url in bare_urls(text):
+        parts += [escape(text[position:start]), link(url)]
+        position = start + len(url)
+    parts.append(escape(text[position:]))
     return Markup("".join(parts))
+
+
+def md_escape(text: str) -> Markup:
+    """Text that Markdown renders as exactly these characters, with bare http(s) addresses linked:
+    no emphasis, links of the text's own making, HTML or lists."""
+    # An autolink's "&" is written as "&amp;": Markdown keeps an entity as it is, so a "&amp;" of
+    # the address itself would otherwise reach the reader as "&".
+    return with_links(text, escape_text, lambda url: f"<{url.replace('&', '&amp;')}>")
+
+
+def md_label(text: str) -> Markup:
+    """The text of a link, escaped as md_escape escapes it: an address in it stays text, since a
+    link inside a link is not HTML."""
+    return Markup(escape_text(SPACES.sub(" ", text)))
+
+
+def html_text(text: str) -> Markup:
+    """The same text as HTML, linked as Markdown links md_escape's output (see links.py)."""
+    return with_links(text, lambda part: html.escape(part, quote=False), external_link)
+
+
+def external_link(url: str) -> str:
+    """An address linked to itself, written as sitegen.links writes the links Markdown makes."""
+    return f'<a href="{html.escape(url)}" rel="noopener">{html.escape(url, quote=False)}</a>'

@@ -1,10 +1,17 @@
 """The Markdown escaping makes any seed text render as exactly that text."""
 
+from pathlib import Path
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
+from sitegen.build import Project, load_mkdocs_config
+from sitegen.inline import to_paragraph
 from sitegen.markup import md_escape
+from sitegen.pages import make_environment
 
 TRICKY = [
     "**粗体** 和 _斜体_",
@@ -25,7 +32,7 @@ TRICKY = [
 
 
 def render(text: str) -> BeautifulSoup:
-    html = markdown.markdown(str(md_escape(text)), extensions=["attr_list", "md_in_html", "toc", "pymdownx.magiclink"])
+    html = markdown.markdown(str(md_escape(text)), extensions=["attr_list", "md_in_html", "toc", "sitegen.links"])
     return BeautifulSoup(html, "html.parser")
 
 
@@ -46,9 +53,72 @@ def test_escaped_text_renders_as_itself(text):
         ("[1]https://x.com/a_b/status/1?s=46&t=iT", "https://x.com/a_b/status/1?s=46&t=iT"),
         ("见 https://en.wikipedia.org/wiki/Bag_(puzzle)。", "https://en.wikipedia.org/wiki/Bag_(puzzle)"),
         ("网址是https://example.com/a.", "https://example.com/a"),
+        # An entity written in the address is those characters, not the character it stands for.
+        ("见 https://example.com/?a=1&amp;b=2", "https://example.com/?a=1&amp;b=2"),
     ],
 )
 def test_a_bare_address_becomes_a_link_that_stops_where_the_address_does(text, url):
     rendered = render(text)
     assert rendered.get_text() == text
     assert [a["href"] for a in rendered.find_all("a")] == [url]
+
+
+# --- a transcript written as HTML is what Markdown makes of it ------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# Characters that are syntax in Markdown or HTML, a bare address, CJK text and white space.
+PIECES = st.sampled_from(
+    [
+        "**",
+        "*",
+        "_",
+        "\\",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "#",
+        "!",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        '"',
+        "'",
+        "{: .x }",
+        "- ",
+        "1. ",
+        "  ",
+        "\n",
+        "www.openai.com",
+        "a@b.com",
+        "https://example.com/a_b?x=1&y=2",
+        "。",
+        "（",
+    ]
+)
+TEXT = st.lists(st.one_of(PIECES, st.text(alphabet="山月AI 0", min_size=1, max_size=4)), max_size=8).map("".join)
+URL = st.lists(st.sampled_from(["a", "_", "*", "(", ")", "&", "=", "?", "#", "%20", "\\", "~"]), max_size=6).map(
+    lambda parts: "https://example.com/" + "".join(parts)
+)
+LINK = st.builds(lambda text, url: f"[{text}]({url})", TEXT, URL)
+# A line of the export as the cleaner reads it: text, links, the whole of it in bold or not.
+MARKUP = st.builds(
+    lambda parts, strong: f"**{''.join(parts)}**" if strong else "".join(parts),
+    st.lists(st.one_of(TEXT, LINK), min_size=1, max_size=4),
+    st.booleans(),
+)
+
+
+def site_markdown() -> markdown.Markdown:
+    config = load_mkdocs_config(Project(ROOT, ROOT / "seeds"))
+    return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+
+
+@given(MARKUP.map(lambda markup: to_paragraph(markup, 1)).filter(lambda paragraph: paragraph.text))
+def test_a_paragraph_written_as_html_is_the_html_markdown_makes_of_it(paragraph):
+    blocks = make_environment(ROOT / "templates").get_template("partials/blocks.md.j2").module
+    as_markdown = site_markdown().convert(str(blocks.paragraph(paragraph)))
+    as_html = str(blocks.html_paragraph(paragraph))
+    assert BeautifulSoup(as_html, "html.parser").decode() == BeautifulSoup(as_markdown, "html.parser").decode()
