@@ -124,14 +124,23 @@ class Site:
 
     def link(self, source: str, target: str) -> str:
         """A link from the page of one Markdown file to the page of another, for raw HTML."""
-        return self.file_link(source, self.url_of(target))
+        to = self.url_of(target)
+        folder, name = posixpath.split(to.removesuffix("/"))
+        if not name:
+            return self.file_link(source, to)
+        # The folder part through relative_dir's cache: an index page links to many interviews.
+        relative = posixpath.join(relative_dir(folder, self.url_base(source)), name)
+        return relative + "/" if to.endswith("/") else relative
+
+    def url_base(self, source: str) -> str:
+        """The folder that links on the page of a Markdown file are relative to."""
+        page = self.url_of(source)
+        return page.rstrip("/") if self.directory_urls and page.endswith("/") else posixpath.dirname(page)
 
     def file_link(self, source: str, to: str) -> str:
         """A link from the page of a Markdown file to a site-relative URL, for raw HTML (which MkDocs
         does not rewrite)."""
-        page = self.url_of(source)
-        base = page.rstrip("/") if self.directory_urls and page.endswith("/") else posixpath.dirname(page)
-        relative = posixpath.relpath(to or ".", base or ".")
+        relative = posixpath.relpath(to or ".", self.url_base(source) or ".")
         return relative + "/" if to.endswith("/") and not relative.endswith("/") else relative
 
 
@@ -180,6 +189,7 @@ def render_site(
     pagination = pagination or {"per_page": DEFAULT_PER_PAGE, "page_title": "{title} · {number}"}
     env = make_environment(templates_dir, cache.folder and cache.folder.parent / JINJA_CACHE)
     env.filters["rel"] = relative_link
+    env.filters["url"] = lambda target, page_path: site.link(page_path, target)
     env.globals["file_link"] = site.file_link
     ordered = newest_first(interviews)
     entries = topic_entries(topics, ordered)

@@ -69,6 +69,11 @@ def md_label(text: str) -> Markup:
     return Markup(escape_text(SPACES.sub(" ", text)))
 
 
+def html_label(text: str) -> Markup:
+    """The text of a link as HTML, as md_label writes it for Markdown."""
+    return Markup(html.escape(SPACES.sub(" ", text), quote=False))
+
+
 def html_text(text: str) -> Markup:
     """The same text as HTML, linked as Markdown links md_escape's output (see links.py)."""
     return with_links(text, lambda part: html.escape(part, quote=False), external_link)

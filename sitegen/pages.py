@@ -11,7 +11,7 @@ import frontmatter
 import jinja2
 
 from .enrich import video_at
-from .markup import html_text, md_escape, md_label
+from .markup import html_label, html_text, md_escape, md_label
 from .model import Block, Heading, Interview
 
 KEY_POINTS_HEADING = re.compile(r"^(核心观点|关键观点|核心要点|要点|观点摘要|内容摘要)")
@@ -53,6 +53,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.filters["md"] = md_escape
     env.filters["md_label"] = md_label
     env.filters["html"] = html_text
+    env.filters["html_label"] = html_label
     env.filters["zh_date"] = chinese_date
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.globals["video_at"] = video_at

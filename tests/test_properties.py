@@ -226,7 +226,7 @@ def test_front_matter_reads_back_as_written(title, author, location):
     article = parse_article("seeds/x.txt", text + "正文第一段，足够长的一段文字用来做摘要。\n\n**主持人：** 问题？")
     interview = enrich(article, clean_body(article.body))
     env = make_environment(ROOT / "templates")
-    env.filters["rel"] = lambda target, page: target
+    env.filters["rel"] = env.filters["url"] = lambda target, page: target
     page = render_interview(
         env, interview, {"page_path": interview.path, "topics": [], "older": None, "newer": None, "related": []}
     )
