@@ -3,7 +3,7 @@
 Converting Markdown is most of MkDocs' work, and a rebuild after one seed changed asks for the
 same HTML again for nearly every page. An entry is keyed by the page's Markdown and path and by
 everything that shapes the conversion (the extensions and their settings, the URL style, the
-versions of the libraries, sitegen's own extension). Links are the one input from outside the
+versions of the libraries, sitegen's own extensions). Links are the one input from outside the
 page: each entry remembers the pages it links to and their URLs, and is used only while they are
 unchanged, so a link to a page that has gone is converted again and reported as MkDocs reports it.
 A page whose conversion logged a warning is never kept.
@@ -54,7 +54,7 @@ def stable(value) -> str:
 def conversion_salt(config) -> str:
     parts = [stable(config["markdown_extensions"]), stable(config["mdx_configs"]), repr(config.use_directory_urls)]
     parts += [version(name) for name in LIBRARIES]
-    parts.append((Path(__file__).parent / "links.py").read_text(encoding="utf-8"))
+    parts += [(Path(__file__).parent / name).read_text(encoding="utf-8") for name in ("links.py", "verbatim.py")]
     return "\0".join(parts)
 
 

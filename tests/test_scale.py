@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -148,14 +149,17 @@ def run_on_a_terminal(project: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def long_build(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("long") / "project", seeds=[])
-    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 100)
+    # Enough that MkDocs' stage of a first build outlasts progress.SHOW_AFTER_SECONDS.
+    write_synthetic_seeds(ROOT / "seeds", project / "seeds", 300)
     return project
 
 
 def test_a_long_build_on_a_terminal_shows_progress_per_stage(long_build):
+    for made in (".cache", "site"):  # a first build: every stage has its whole work to do
+        shutil.rmtree(long_build / made, ignore_errors=True)
     output = run_on_a_terminal(long_build)
     assert "MkDocs rendering" in output and re.search(r"MkDocs rendering.*\d+/\d+", output)
-    assert "built 100 interviews" in output
+    assert "built 300 interviews" in output
 
 
 def test_no_progress_in_a_log_or_with_q(long_build):

@@ -1,0 +1,45 @@
+"""HTML the templates mark as written whole reaches the page as written, and MkDocs still knows
+its anchors."""
+
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from sitegen.build import Project, load_mkdocs_config
+
+ROOT = Path(__file__).resolve().parent.parent
+# md_in_html would convert what this block holds, were it not handed through whole.
+MARKED = """<!-- html -->
+<div class="turn" id="t3" markdown="1">
+**not bold**, [not a link](x.md)
+</div>
+<!-- /html -->"""
+
+
+def rendered(markdown: str) -> Page:
+    config = load_mkdocs_config(Project(ROOT, ROOT / "seeds"))
+    file = File("page.md", str(ROOT / "docs"), str(ROOT / "site"), use_directory_urls=True)
+    page = Page(None, file, config)
+    page.markdown = markdown
+    page.render(config, Files([file]))
+    return page
+
+
+def test_a_marked_block_is_passed_through_as_written_without_its_marks():
+    page = rendered(f"# Title\n\nbefore\n\n{MARKED}\n\n**after**")
+    block = MARKED.split("\n", 1)[1].rsplit("\n", 1)[0]
+    assert block in page.content
+    assert "<!--" not in page.content
+    assert "<p>before</p>" in page.content and "<strong>after</strong>" in page.content
+
+
+def test_mkdocs_still_knows_the_anchors_of_a_marked_block():
+    # Links from other pages to "#t3" are checked against these ids.
+    assert "t3" in rendered(MARKED).present_anchor_ids
+
+
+def test_a_block_left_open_is_left_to_markdown():
+    page = rendered("<!-- html -->\n\n**bold**")
+    assert "<strong>bold</strong>" in page.content
+    assert "<!-- html -->" in page.content
