@@ -240,6 +240,7 @@ def load_interviews(
 
 PARALLEL_FROM = 64
 _worker_data: DataFiles | None = None
+_worker_store: PickleCache | None = None
 
 
 def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
@@ -251,7 +252,8 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     remakes = [partial(body_anew, path, data) for path in paths]
     loaded = [stored_seed(cache, key, remake) for key, remake in zip(keys, remakes, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
-    fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data)
+    store = PickleCache(cache.folder, cache.salt) if cache.folder is not None else None
+    fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data, store)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
         if not isinstance(value, InputError):
             article, interview = value
@@ -266,8 +268,12 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     """A seed's interview is kept in two entries: its body (blocks, search tokens and topic
     passages), which a build reads only for the pages it renders again, and the rest under the
     seed's key. The interview is then held as a cached one is (see with_stored_body): holding every
-    body as loaded would keep the whole archive in memory through the build."""
-    cache.put(body_key(cache, key), body_of(interview))
+    body as loaded would keep the whole archive in memory through the build. An interview without
+    blocks had its body kept by the worker that loaded it (see load_apart)."""
+    if interview.blocks is None:
+        cache.has(body_key(cache, key))
+    else:
+        cache.put(body_key(cache, key), body_of(interview))
     cache.put(key, (article, head_of(interview)))
     return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
 
@@ -319,14 +325,16 @@ def worker_count(sources: int) -> int:
     return min(os.cpu_count() or 1, sources // (PARALLEL_FROM // 2))
 
 
-def load_many(sources: list[tuple[str, bytes]], data: DataFiles):
+def load_many(sources: list[tuple[str, bytes]], data: DataFiles, store: PickleCache | None = None):
+    """load_or_error of each source, in order; in worker processes when there are many (see
+    load_apart for ``store``)."""
     workers = worker_count(len(sources))
     if workers < 2:
         return (load_or_error(source, data) for source in sources)
     # Spawned, not forked: under `serve` the hook runs beside MkDocs' server threads, and a fork
     # copies whatever lock one of them holds.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, context, initializer=_set_worker_data, initargs=(data,))
+    pool = ProcessPoolExecutor(workers, context, initializer=_set_worker_data, initargs=(data, store))
     return _closing(pool, pool.map(_load_in_worker, sources, chunksize=8))
 
 
@@ -335,13 +343,25 @@ def _closing(pool: ProcessPoolExecutor, results):
         yield from results
 
 
-def _set_worker_data(data: DataFiles) -> None:
-    global _worker_data
-    _worker_data = data
+def _set_worker_data(data: DataFiles, store: PickleCache | None = None) -> None:
+    global _worker_data, _worker_store
+    _worker_data, _worker_store = data, store
 
 
 def _load_in_worker(source: tuple[str, bytes]):
-    return load_or_error(source, _worker_data)
+    return load_apart(source, _worker_data, _worker_store)
+
+
+def load_apart(source: tuple[str, bytes], data: DataFiles, store: PickleCache | None):
+    """load_or_error; with a store, the seed's body is kept in it here, under the key the parent
+    gives the seed, and only the head is returned: the body, most of an interview, is then written
+    on every core and not sent to the parent, which would only write it and let it go."""
+    loaded = load_or_error(source, data)
+    if store is None or isinstance(loaded, InputError):
+        return loaded
+    article, interview = loaded
+    store.put(body_key(store, store.key(*source)), body_of(interview))
+    return article, head_of(interview)
 
 
 def load_or_error(source: tuple[str, bytes], data: DataFiles):
