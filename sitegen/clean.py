@@ -98,18 +98,23 @@ def view_of(unit: Unit) -> View:
 
 
 def matches(rule: FurnitureRule, view: View, place: str) -> bool:
-    if place not in rule.where or (rule.kind and rule.kind not in view.kinds):
+    return matches_at(rule, view, (place,))
+
+
+def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
+    """Whether the rule takes this unit at one of these places; its patterns are searched once."""
+    places = tuple(place for place in places if place in rule.where)
+    if not places or (rule.kind and rule.kind not in view.kinds):
         return False
     if rule.text and not rule.text.search(view.text):
         return False
     if rule.url and not (view.unit.url and rule.url.search(view.unit.url)):
         return False
-    limit = rule.limit(place)
-    return not (limit and view.chars > limit)
+    return any(not rule.limit(place) or view.chars <= rule.limit(place) for place in places)
 
 
 def first_match(rules: Iterable[FurnitureRule], view: View, places: tuple[str, ...]) -> FurnitureRule | None:
-    return next((rule for rule in rules for place in places if matches(rule, view, place)), None)
+    return next((rule for rule in rules if matches_at(rule, view, places)), None)
 
 
 def is_attribution(view: View) -> bool:
@@ -120,7 +125,7 @@ def is_named(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
     """True when a rule names this unit by its words or address, or it holds no prose at all."""
     if is_attribution(view) or view.kinds & {"rule", "empty", "links"}:
         return True
-    return any(matches(rule, view, place) for rule in rules if rule.text or rule.url for place in REMOVING)
+    return any(matches_at(rule, view, REMOVING) for rule in rules if rule.text or rule.url)
 
 
 # --- where the closing boilerplate starts -------------------------------------------------

@@ -25,6 +25,8 @@ LINK_FURNITURE = re.compile(r"[\s\[\]\d.、:：]+")
 
 def strip_markup(markup: str) -> str:
     """Emphasis markers and escapes removed; white space folded but not trimmed."""
+    if "*" not in markup and "_" not in markup and "\\" not in markup:
+        return SPACES.sub(" ", markup)  # most of a transcript: none of the patterns below can match
     text = EMPHASIS_UNDERSCORE.sub("", markup)
     text = ITALIC_STARS.sub(r"\1", BOLD_STARS.sub("", text))
     return SPACES.sub(" ", MARKDOWN_ESCAPE.sub(r"\1", text))

@@ -41,11 +41,13 @@ class Excerpt(Record):
 
 
 def word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    """One alternation, longest word first so 推理模型 counts once, not also as 推理."""
+    """One alternation, longest word first so 推理模型 counts once, not also as 推理. Every
+    alternative starts with its word (a Latin word's "no letter before" is checked behind it), so
+    the regular expression engine can skip ahead to where one of their first letters is."""
     parts = []
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
         escaped = re.escape(word)
-        parts.append(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])" if LATIN.match(word) else escaped)
+        parts.append(rf"{escaped}(?<![A-Za-z0-9]{escaped})(?![A-Za-z0-9])" if LATIN.match(word) else escaped)
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
