@@ -103,14 +103,13 @@ def matches(rule: FurnitureRule, view: View, place: str) -> bool:
 
 def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
     """Whether the rule takes this unit at one of these places; its patterns are searched once."""
-    places = tuple(place for place in places if place in rule.where)
-    if not places or (rule.kind and rule.kind not in view.kinds):
+    if rule.where.isdisjoint(places) or (rule.kind and rule.kind not in view.kinds):
         return False
     if rule.text and not rule.text.search(view.text):
         return False
     if rule.url and not (view.unit.url and rule.url.search(view.unit.url)):
         return False
-    return any(not rule.limit(place) or view.chars <= rule.limit(place) for place in places)
+    return any(not rule.limit(place) or view.chars <= rule.limit(place) for place in places if place in rule.where)
 
 
 def first_match(rules: Iterable[FurnitureRule], view: View, places: tuple[str, ...]) -> FurnitureRule | None:
