@@ -97,10 +97,6 @@ def view_of(unit: Unit) -> View:
     return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)))
 
 
-def matches(rule: FurnitureRule, view: View, place: str) -> bool:
-    return matches_at(rule, view, (place,))
-
-
 def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
     """Whether the rule takes this unit at one of these places; its patterns are searched once."""
     if rule.where.isdisjoint(places) or (rule.kind and rule.kind not in view.kinds):
@@ -109,7 +105,8 @@ def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool
         return False
     if rule.url and not (view.unit.url and rule.url.search(view.unit.url)):
         return False
-    return any(not rule.limit(place) or view.chars <= rule.limit(place) for place in places if place in rule.where)
+    limits = (rule.limit(place) for place in places if place in rule.where)
+    return any(not limit or view.chars <= limit for limit in limits)
 
 
 def first_match(rules: Iterable[FurnitureRule], view: View, places: tuple[str, ...]) -> FurnitureRule | None:

@@ -16,7 +16,7 @@ from sitegen.clean import (
     find_closing,
     is_named,
     is_prompt_line,
-    matches,
+    matches_at,
     read_attribution,
     removals_of,
     take_credits,
@@ -88,9 +88,9 @@ def test_a_unit_of_links_only_is_seen_as_links(kind):
 
 def test_a_rule_matches_up_to_its_limit_inclusive():
     five = rule("short", "line", text="甲", max_chars=5)
-    assert matches(five, view_of(para("甲乙丙丁戊")), "line")
-    assert not matches(five, view_of(para("甲乙丙丁戊己")), "line")
-    assert not matches(rule("default", "line", text="甲"), view_of(para("甲" * 81)), "line")
+    assert matches_at(five, view_of(para("甲乙丙丁戊")), ("line",))
+    assert not matches_at(five, view_of(para("甲乙丙丁戊己")), ("line",))
+    assert not matches_at(rule("default", "line", text="甲"), view_of(para("甲" * 81)), ("line",))
 
 
 def test_what_holds_no_prose_or_is_named_by_a_rule_counts_as_named():

@@ -1,6 +1,6 @@
 """The Markdown escaping makes any seed text render as exactly that text."""
 
-from pathlib import Path
+from functools import cache
 
 import markdown
 import pytest
@@ -12,6 +12,8 @@ from sitegen.build import Project, load_mkdocs_config
 from sitegen.inline import to_paragraph
 from sitegen.markup import md_escape
 from sitegen.pages import make_environment
+
+from .conftest import ROOT
 
 TRICKY = [
     "**粗体** 和 _斜体_",
@@ -65,7 +67,6 @@ def test_a_bare_address_becomes_a_link_that_stops_where_the_address_does(text, u
 
 # --- a transcript written as HTML is what Markdown makes of it ------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
 # Characters that are syntax in Markdown or HTML, a bare address, CJK text and white space.
 PIECES = st.sampled_from(
     [
@@ -111,14 +112,20 @@ MARKUP = st.builds(
 )
 
 
+@cache
 def site_markdown() -> markdown.Markdown:
     config = load_mkdocs_config(Project(ROOT, ROOT / "seeds"))
     return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
 
 
+@cache
+def block_macros():
+    return make_environment(ROOT / "templates").get_template("partials/blocks.md.j2").module
+
+
 @given(MARKUP.map(lambda markup: to_paragraph(markup, 1)).filter(lambda paragraph: paragraph.text))
 def test_a_paragraph_written_as_html_is_the_html_markdown_makes_of_it(paragraph):
-    blocks = make_environment(ROOT / "templates").get_template("partials/blocks.md.j2").module
-    as_markdown = site_markdown().convert(str(blocks.paragraph(paragraph)))
+    blocks = block_macros()
+    as_markdown = site_markdown().reset().convert(str(blocks.paragraph(paragraph)))
     as_html = str(blocks.html_paragraph(paragraph))
     assert BeautifulSoup(as_html, "html.parser").decode() == BeautifulSoup(as_markdown, "html.parser").decode()
