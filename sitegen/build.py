@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
-from .cache import PickleCache, StoredDict, StoredTuple, fingerprint
+from .cache import PickleCache, StoredDict, StoredTuple, content_digest, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .disk import prefetch, remove_tree
@@ -41,7 +41,6 @@ from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
 from .write import (
     WriteReport,
     as_stamped,
-    content_digest,
     in_place,
     is_synced,
     link_or_copy,
@@ -70,16 +69,15 @@ class Project:
         if self.cache_dir is None:
             return PickleCache()
         folder = cache_folder(self.cache_dir, "pages", directory_urls=not offline)
-        salt = fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir)
+        # The code too: its filters shape pages, and it reads what the last build kept.
+        salt = fingerprint(sorted(self.templates_dir.rglob("*.j2")), self.templates_dir) + code_fingerprint()
         return PickleCache(folder, salt, memory=self.held(folder.name))
 
     def seed_cache(self) -> PickleCache:
         if self.cache_dir is None:
             return PickleCache()
-        package = Path(__file__).parent
-        code = fingerprint(sorted(package.glob("*.py")), package)
         data = fingerprint(sorted(self.data_dir.glob("*.yml")), self.data_dir)
-        return PickleCache(self.cache_dir / "seeds", code + data, memory=self.held("seeds"))
+        return PickleCache(self.cache_dir / "seeds", code_fingerprint() + data, memory=self.held("seeds"))
 
     def synced_cache(self) -> PickleCache:
         """What the last build put in place: under "docs", write.sync_generated's ``known`` for
@@ -124,6 +122,11 @@ class DataFiles:
     predictions: tuple[Prediction, ...] = ()
     quotes: tuple[EditorQuote, ...] = ()
     pagination: dict | None = None
+
+
+def code_fingerprint() -> str:
+    package = Path(__file__).parent
+    return fingerprint(sorted(package.glob("*.py")), package)
 
 
 def load_data(data_dir: Path) -> DataFiles:

@@ -24,6 +24,7 @@ from .disk import prefetch
 SUFFIX = ".pickle"
 HELD = "held"
 COMPRESSION = 1  # zlib's fastest level: most of the saving for a fraction of the time
+FILE_GROUPS = 256  # an edit changes about ten of the search index's files: each in its own group
 
 
 def fingerprint(files: Iterable[Path], base: Path) -> str:
@@ -84,6 +85,13 @@ class PickleCache:
         if self.folder is None:
             return None
         self.used.add(key)
+        return self.peek(key)
+
+    def peek(self, key: str):
+        """The entry under key, not kept for this build: unless it asks for it (get, has, put), it
+        is pruned at its end."""
+        if self.folder is None:
+            return None
         if self.memory is not None and key in self.memory:
             return self.memory[key]
         try:
@@ -94,20 +102,15 @@ class PickleCache:
             self.memory[key] = value
         return value
 
-    def get_once(self, key: str):
-        """The entry under key, for a build that replaces it: unless this build asks for it again,
-        it is pruned at its end."""
-        asked = key in self.used
-        value = self.get(key)
-        if not asked:
-            self.used.discard(key)
-        return value
-
     def has(self, key: str) -> bool:
         """Whether the entry is there, without reading it; it is kept past this build's pruning."""
         if self.folder is None:
             return False
         self.used.add(key)
+        return self.exists(key)
+
+    def exists(self, key: str) -> bool:
+        """has, without keeping the entry."""
         return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
 
     def prefetch(self, keys: Iterable[str]) -> None:
@@ -149,28 +152,66 @@ class PickleCache:
             self.put(key, make())
         return StoredText(key, None, partial(self.get_or_make, key, make))
 
-    def stored_files(self, key: str, make, fresh: bool = False, on_disk: bool = True) -> dict:
-        """Texts by name, each a StoredText: the entry under key holds them all (make() when it is
-        missing, or always when ``fresh``; see put for ``on_disk``), a small one beside it their
-        names, so the names come without reading the texts."""
-        names_key = self.key("names", key.encode())
-        names = None if fresh or not self.has(key) else self.get(names_key)
-        if names is None:
-            files = make()
-            if self.folder is None:
-                return files
-            self.put(key, files, on_disk)
-            self.put(names_key, sorted(files))
-            names = list(files)
-        read = self.reader(key, make)
-        return {name: StoredText(key, name, partial(text_in, read, name)) for name in names}
+    def stored_files(self, key: str, make, fresh: bool = False, on_disk: bool = True, remake=None) -> dict:
+        """Texts by name, each a StoredText: make() when the entry under key is missing, or always
+        when ``fresh`` (see put for ``on_disk``). make() may give texts of an earlier call as
+        StoredTexts; ``remake()`` (default make) gives every text anew, for a group found damaged.
+
+        The texts are kept in groups of names, each group an entry named by the digests of its
+        texts; the entry under key lists each name's group and digest. So a set of files that
+        differs from the last one in a few texts (the search index after an edit) writes only their
+        groups, the names come without reading any text, and a text is as new as its digest says:
+        a file that holds it is not read again (see write.sync_generated)."""
+        remake = remake or make
+        listing = None if fresh else self.get(key)
+        kept = None if listing is None else self.listed_files(listing, remake)
+        if kept is not None:
+            return kept
+        files = make()
+        if self.folder is None:
+            return files
+        listing = self.put_groups(files, on_disk)
+        self.put(key, listing, on_disk)
+        return self.listed_files(listing, remake)
+
+    def listed_files(self, listing: dict, remake, keep: bool = True) -> dict | None:
+        """The texts of a listing of stored_files, or None when a group of them is missing. Without
+        ``keep``, their groups are pruned at this build's end unless it asks for them otherwise:
+        the texts of a listing this build replaces."""
+        if not all((self.has if keep else self.exists)(group) for group, _ in listing.values()):
+            return None
+        readers = {}
+        for group, _ in listing.values():
+            if group not in readers:
+                readers[group] = Reader(self, group, partial(group_texts, remake, listing, group), keep)
+        return {
+            name: StoredText(group, name, partial(text_in, readers[group], name), digest)
+            for name, (group, digest) in listing.items()
+        }
+
+    def put_groups(self, files: dict, on_disk: bool) -> dict[str, tuple[str, bytes]]:
+        """Keep the texts in groups (see stored_files), writing only groups not already kept."""
+        digests = {name: text_digest(text) for name, text in files.items()}
+        members: dict[int, list[str]] = {}
+        for name in sorted(files):
+            members.setdefault(zlib.crc32(name.encode()) % FILE_GROUPS, []).append(name)
+        listing = {}
+        for names in members.values():
+            group = self.key("group", b"".join(name.encode() + b"\0" + digests[name] for name in names))
+            if not self.has(group):
+                self.put(group, {name: str(files[name]) for name in names}, on_disk)
+            listing.update((name, (group, digests[name])) for name in names)
+        return listing
 
     def plan(self, key: str, files: dict) -> None:
         """Keep where each of these files comes from: its text, or the entry (and name in it) of a
         StoredText; see planned."""
         self.put(
             key,
-            {path: (text.entry, text.name) if isinstance(text, StoredText) else text for path, text in files.items()},
+            {
+                path: (text.entry, text.name, text.digest) if isinstance(text, StoredText) else text
+                for path, text in files.items()
+            },
         )
 
     def planned(self, key: str, remake) -> dict | None:
@@ -197,9 +238,9 @@ class PickleCache:
             if isinstance(source, str):
                 files[path] = source
                 continue
-            entry, name = source
+            entry, name, digest = source
             read = readers[entry] if name is None else partial(text_in, readers[entry], name)
-            files[path] = StoredText(entry, name, read)
+            files[path] = StoredText(entry, name, read, digest)
         return files
 
     def put(self, key: str, value, on_disk: bool = True) -> None:
@@ -302,14 +343,16 @@ class StoredDict(Stored, Mapping):
 class Reader:
     """Reads a cache entry the first time it is called (see PickleCache.reader)."""
 
-    __slots__ = ("cache", "key", "make", "value")
+    __slots__ = ("cache", "key", "make", "value", "keep")
 
-    def __init__(self, cache: PickleCache, key: str, make) -> None:
-        self.cache, self.key, self.make, self.value = cache, key, make, None
+    def __init__(self, cache: PickleCache, key: str, make, keep: bool = True) -> None:
+        self.cache, self.key, self.make, self.value, self.keep = cache, key, make, None, keep
 
     def __call__(self):
-        if self.value is None:
+        if self.value is None and self.keep:
             self.value = self.cache.get_or_make(self.key, self.make)
+        elif self.value is None:
+            self.value = self.cache.peek(self.key) or self.make()
         return self.value
 
 
@@ -319,6 +362,25 @@ def text_in(read, name: str) -> str:
 
 def str_of(remake, path: str) -> str:
     return str(remake()[path])
+
+
+def listing_of(files: dict[str, StoredText]) -> dict[str, tuple[str, bytes]]:
+    """Where stored_files keeps each of its texts: for listed_files to give them again."""
+    return {name: (text.entry, text.digest) for name, text in files.items()}
+
+
+class EntryLost(Exception):
+    """A text kept in the cache was needed and could not be read, nor made anew."""
+
+
+def entry_lost():
+    raise EntryLost
+
+
+def group_texts(remake, listing: dict, group: str) -> dict[str, str]:
+    """The texts of one group of stored_files, made anew."""
+    files = remake()
+    return {name: str(files[name]) for name, (in_group, _) in listing.items() if in_group == group}
 
 
 def texts_of(remake, plan: dict, entry: str) -> dict[str, str]:
@@ -331,19 +393,25 @@ def texts_of(remake, plan: dict, entry: str) -> dict[str, str]:
 
 class StoredText:
     """A page or file from the cache, its text read when it is needed and not held: a build that
-    finds the file already written from the same entry never reads it. An entry holds one text, or
-    texts by name; ``digest`` stands for the text (one entry and name, one text)."""
+    finds the file already written from the same entry never reads it. An entry holds one text,
+    whose digest is the entry's key, or texts by name, each with its digest (see stored_files)."""
 
-    __slots__ = ("entry", "name", "_read")
+    __slots__ = ("entry", "name", "_read", "_digest")
 
-    def __init__(self, entry: str, name: str | None, read) -> None:
-        self.entry, self.name, self._read = entry, name, read
+    def __init__(self, entry: str, name: str | None, read, digest: bytes | None = None) -> None:
+        self.entry, self.name, self._read, self._digest = entry, name, read, digest
 
     @property
     def digest(self) -> bytes:
-        if self.name is None:
-            return bytes.fromhex(self.entry)[:16]
-        return hashlib.blake2b(f"{self.entry}\0{self.name}".encode(), digest_size=16).digest()
+        return self._digest or bytes.fromhex(self.entry)[:16]
 
     def __str__(self) -> str:
         return self._read()
+
+
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def text_digest(text: str | StoredText) -> bytes:
+    return text.digest if isinstance(text, StoredText) else content_digest(text.encode("utf-8"))

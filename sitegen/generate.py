@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import PickleCache, StoredText
+from .cache import EntryLost, PickleCache, StoredText, entry_lost, listing_of
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .fork import start_copy
 from .indexes import (
@@ -360,21 +360,34 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
         return build_search_index(ordered, site.page_url, aliases)
     holding = cache.memory is not None
     last_key = cache.key(LAST_INDEX, b"")
+    made = []
 
-    def make() -> dict[str, str]:
-        previous = cache.held("search index") or last_index(cache, last_key)
-        index = updated_index(previous, ordered, site.page_url, aliases)
-        if holding:
-            cache.hold("search index", index)
-        else:
-            # The files go under key (below), the rest beside them.
-            cache.put(last_key, (key, replace(index, files=None)))
-        return index.files
+    def make(previous=None) -> dict:
+        made[:] = [updated_index(previous, ordered, site.page_url, aliases)]
+        return made[0].files
 
+    def update() -> dict:
+        return make(cache.held("search index") or last_index(cache, last_key))
+
+    anew = lru_cache(maxsize=1)(make)
     # The first build of such a process makes the index to hold it: the first edit is an update too.
     # Such a process keeps the files in memory only: writing tens of megabytes to disk on every
     # edit would cost more than the update.
-    return cache.stored_files(key, make, fresh=holding and cache.held("search index") is None, on_disk=not holding)
+    fresh, on_disk = holding and cache.held("search index") is None, not holding
+    try:
+        files = cache.stored_files(key, update, fresh, on_disk, remake=anew)
+    except EntryLost:  # a file of the last index, needed for this one, is lost: all are made anew
+        files = cache.stored_files(key, anew, True, on_disk)
+    if not made or cache.folder is None:
+        return files
+    # The index keeps its files as stored: those an update leaves are neither read nor kept again.
+    index = replace(made[0], files=files)
+    if holding:
+        cache.hold("search index", index)
+    else:
+        # The files are kept in their groups: the index keeps where they are.
+        cache.put(last_key, (listing_of(files), replace(index, files=None)))
+    return files
 
 
 LAST_INDEX = "last search index"
@@ -383,7 +396,7 @@ LAST_INDEX = "last search index"
 def last_index(cache: PickleCache, last_key: str) -> SearchIndex | None:
     """The index the last build made, for this one to update; None when its entries are gone."""
     last = cache.get(last_key)
-    files = None if last is None else cache.get_once(last[0])
+    files = None if last is None else cache.listed_files(last[0], entry_lost, keep=False)
     return None if files is None else replace(last[1], files=files)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -10,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import StoredText
+from .cache import StoredText, text_digest
 
 MANIFEST = ".generated.json"
 
@@ -67,7 +66,7 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
     known = {} if known is None else known
     for relative in sorted(pages):
         path, page = docs_dir / relative, pages[relative]
-        digest = page_digest(page)
+        digest = text_digest(page)
         if is_synced(path, digest, known.get(relative)):
             report.unchanged += 1
             continue
@@ -89,15 +88,7 @@ def in_place(docs_dir: Path, pages: dict[str, str | StoredText], known: dict) ->
     sync_generated): then a sync would write and remove nothing."""
     if set(read_manifest(docs_dir)) != set(pages):
         return False
-    return all(is_synced(docs_dir / name, page_digest(page), known.get(name)) for name, page in pages.items())
-
-
-def page_digest(page: str | StoredText) -> bytes:
-    return page.digest if isinstance(page, StoredText) else content_digest(page.encode("utf-8"))
-
-
-def content_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return all(is_synced(docs_dir / name, text_digest(page), known.get(name)) for name, page in pages.items())
 
 
 def stamp(path: Path, digest: bytes) -> tuple[bytes, int, int]:

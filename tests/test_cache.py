@@ -329,10 +329,11 @@ def test_index_pages_and_the_search_index_come_from_the_cache_until_what_they_sh
     forget_plans(project)
     for entry in page_cache(project):
         value = load_entry(entry.read_bytes())
-        if isinstance(value, dict):
+        if isinstance(value, dict) and all(isinstance(place, tuple) for place in value.values()):
+            # Where each of the search index's files is: the planted file goes in a group of them.
+            value = {**value, "search/planted.json": (next(iter(value.values()))[0], b"planted")}
+        elif isinstance(value, dict):
             value = {**value, "search/planted.json": "{}"}
-        elif isinstance(value, list):  # the names of the search index's files
-            value = [*value, "search/planted.json"]
         elif isinstance(value, str) and "\nseed: " not in value:  # not the names a template reads
             value += "\n缓存里的索引\n"
         entry.write_bytes(dump_entry(value))
@@ -388,6 +389,35 @@ def test_a_stored_text_is_read_when_asked_for_and_made_again_when_its_entry_is_d
     assert len({f.digest for f in again.values()}) == 2, "each file has its own digest"
     assert {name: str(text) for name, text in again.items()} == files
     assert PickleCache().stored_files(index, make(files)) == files, "no folder: plain texts"
+
+
+def test_files_kept_again_with_one_text_changed_write_one_group_and_a_sync_reads_only_that_text(tmp_path, monkeypatch):
+    from sitegen.cache import PickleCache, content_digest
+    from sitegen.write import sync_generated
+
+    folder, docs = tmp_path / "cache", tmp_path / "docs"
+    files = {f"search/shards/{n}.json": f"第{n}块" for n in range(600)}
+    first = PickleCache(folder).stored_files("1" * 64, lambda: files)
+    assert all(text.digest == content_digest(files[name].encode()) for name, text in first.items())
+    known: dict = {}
+    sync_generated(docs, first, known)
+    kept = {path.stem for path in folder.glob("*.pickle")}
+    assert len(kept) > 100, "in groups"
+
+    read = []
+    peek = PickleCache.peek
+    monkeypatch.setattr(PickleCache, "peek", lambda self, key: read.append(key) or peek(self, key))
+    last = PickleCache(folder).stored_files("1" * 64, lambda: {})  # as the next build finds them
+    edited = {**last, "search/shards/7.json": "改过的第7块"}
+    second = PickleCache(folder).stored_files("2" * 64, lambda: edited)
+    added = {path.stem for path in folder.glob("*.pickle")} - kept
+    assert len(added) == 2, "the listing and the one group that changed"
+    assert read == ["1" * 64, "2" * 64, last["search/shards/7.json"].entry], "the listings, the changed group"
+    read.clear()
+    report = sync_generated(docs, second, known)
+    assert report.written == ["search/shards/7.json"] and report.unchanged == 599
+    assert read == [second["search/shards/7.json"].entry] and second["search/shards/7.json"].entry in added
+    assert (docs / "search/shards/7.json").read_text(encoding="utf-8") == "改过的第7块"
 
 
 def test_entries_held_in_memory_are_not_read_again_and_pruned_with_the_others(tmp_path):

@@ -17,7 +17,8 @@ from types import SimpleNamespace
 import pytest
 
 from sitegen import build, search_index, write
-from sitegen.cache import dump_entry, load_entry
+from sitegen import cache as cache_module
+from sitegen.cache import content_digest, dump_entry, load_entry
 from sitegen.clean import clean_body
 from sitegen.editorial import Editorial
 from sitegen.enrich import enrich
@@ -341,6 +342,7 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
     made = []
     real = search_index.make_index
     monkeypatch.setattr(search_index, "make_index", lambda *args: made.append(1) or real(*args))
+    monkeypatch.setattr(cache_module, "FILE_GROUPS", 2)  # an edited file shares its group with others
 
     def build_of(interviews: list) -> dict[str, str]:
         """A build whose generated files are the search index's: planned, kept and pruned as a build's."""
@@ -355,15 +357,24 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
         edited = [numbered([edit])[0], *numbered(BODIES)[1:]]
         assert build_of(edited) == real(edited, site.page_url).files
         assert made == [1], "made anew"
-    # What is kept: the plan, the last index's files and their names, the rest of the index; the
-    # files it replaced are pruned.
-    assert len(list(tmp_path.glob("*.pickle"))) == 4
+    # What is kept: the plan, the list of where each file of the index is, the rest of the index
+    # (with that list), and the groups of files the list names; the groups it replaced are pruned.
+    entries = {entry.stem: load_entry(entry.read_bytes()) for entry in tmp_path.glob("*.pickle")}
+    (listing, _) = next(value for value in entries.values() if isinstance(value, tuple))
+    groups = {group for group, _ in listing.values()}
+    assert groups <= set(entries) and len(entries) == len(groups) + 3
+    # With the groups of the last index's files damaged, an edit that needs one makes it anew.
+    for group in groups:
+        (tmp_path / f"{group}.pickle").write_bytes(b"damaged")
+    assert build_of(numbered(BODIES)) == real(numbered(BODIES), site.page_url).files
+    assert made == [1, 1]
     # With the last index's files gone (and the plan that names them), the index is made anew.
     for entry in tmp_path.glob("*.pickle"):
         if isinstance(load_entry(entry.read_bytes()), dict):
             entry.unlink()
-    assert build_of(numbered(BODIES)) == real(numbered(BODIES), site.page_url).files
-    assert made == [1, 1]
+    edited = [numbered(["第0篇改谈开源。"])[0], *numbered(BODIES)[1:]]
+    assert build_of(edited) == real(edited, site.page_url).files
+    assert made == [1, 1, 1]
 
 
 @pytest.mark.parametrize("copy_fails", [False, True], ids=["copy", "copy fails"])
@@ -600,7 +611,7 @@ def test_a_page_whose_digest_and_old_copy_are_as_recorded_keeps_its_time_unread(
         folder.mkdir()
         for name in ("same.html", "edited.html", "unrecorded.html"):
             (folder / name).write_text(f"{name} {folder.name}", encoding="utf-8")
-    digests = {name: write.content_digest(f"{name} new".encode()) for name in ("same.html", "edited.html")}
+    digests = {name: content_digest(f"{name} new".encode()) for name in ("same.html", "edited.html")}
     seen = build.site_record(old, {"same.html": digests["same.html"], "edited.html": b"old digest"})
     for name in ("same.html", "edited.html", "unrecorded.html"):
         os.utime(old / name, ns=(10**9, 10**9))
@@ -954,6 +965,15 @@ def pickles(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pickle"))
 
 
+def test_the_page_cache_is_keyed_by_the_code_too(tmp_path, monkeypatch):
+    """Its filters shape the pages, and it reads what the last build kept (the search index):
+    entries of other code are never read."""
+    project = build.Project(root=ROOT, seeds_dir=ROOT / "seeds", cache_dir=tmp_path)
+    salt = project.page_cache(offline=False).salt
+    monkeypatch.setattr(build, "code_fingerprint", lambda: "other code")
+    assert project.page_cache(offline=False).salt != salt
+
+
 def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds_them_by_kind(tmp_path):
     project = replace(cached_build(tmp_path), memory={})
     build.build_site(project, Problems())
@@ -963,16 +983,18 @@ def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds
     assert set(project.memory) == {"seeds", "pages"}
     assert set(project.memory["seeds"]) == {p.stem for p in pickles(cache / "seeds")}
     # Besides the entries on disk, what the next build of this process updates (the search index,
-    # the fidelity report's parts), and the search index's files, kept in memory only.
+    # the fidelity report's parts), and the search index's files (in groups, and where each is),
+    # kept in memory only.
     entries = {p.stem for p in pickles(cache / "pages")}
     in_memory_only = set(project.memory["pages"]) - entries
     held = {("held", "search index"), ("held", "fidelity parts")}
-    assert held <= in_memory_only and len(in_memory_only) == 3
-    (files_key,) = in_memory_only - held
-    assert all(name.startswith("search/") for name in project.memory["pages"][files_key])
+    assert held <= in_memory_only
+    files_keys = in_memory_only - held
+    names = {name for key in files_keys for name in project.memory["pages"][key]}
+    assert len(files_keys) > 1 and all(name.startswith("search/") for name in names)
     # A process that holds nothing keeps them on disk.
     build.build_site(replace(project, memory=None), Problems())
-    assert files_key in {p.stem for p in pickles(cache / "pages")}
+    assert files_keys <= {p.stem for p in pickles(cache / "pages")}
     build.build_site(project, Problems(), offline=True)
     assert pickles(cache / "pages-files") and pickles(cache / "html-files")
     assert sorted(p.name for p in cache.iterdir()) == [
