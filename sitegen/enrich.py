@@ -29,6 +29,7 @@ from .model import (
 )
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RUN = re.compile(CJK.pattern + "+")  # counted run by run: one string per run, not per character
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
 CHARS_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
@@ -64,7 +65,7 @@ def article_texts(blocks: tuple[Block, ...]) -> Iterator[str]:
 
 def count_words(text: str) -> tuple[int, int]:
     """(Chinese characters, Latin words)."""
-    return len(CJK.findall(text)), len(LATIN_WORD.findall(text))
+    return sum(map(len, CJK_RUN.findall(text))), len(LATIN_WORD.findall(text))
 
 
 def reading_minutes(chars: int, words: int) -> int:
