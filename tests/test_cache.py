@@ -202,6 +202,34 @@ def test_a_rebuild_reuses_every_pages_html_and_gives_the_same_site(tmp_path):
     assert "缓存里的句子" in (project / "site" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuilt_page_with_the_bytes_of_the_last_sites_file_is_that_file_not_written_again(tmp_path):
+    root = copy_project(tmp_path / "project", seeds=SEEDS[:2])
+    assert run_build(root, "-q").returncode == 0
+    site = root / "site"
+    pages = {path: path.stat().st_ino for path in site.rglob("*.html")}
+    edited_seed = root / "seeds" / SEEDS[0].name
+    text = edited_seed.read_text(encoding="utf-8")
+    title = text.split("\n", 1)[0].removeprefix("# ")
+    edited_seed.write_text(text.replace(title, "编辑后的新标题", 1), encoding="utf-8")
+    # A page changed by hand after the build is not what the last build recorded: it is written.
+    by_hand = site / "archive" / "index.html"
+    by_hand.write_text(by_hand.read_text(encoding="utf-8") + "<!-- 手改 -->", encoding="utf-8")
+    result = run_build(root)  # not quiet: MkDocs' informational lines are shown
+    assert result.returncode == 0, result.stderr
+    assert "Page skipped" not in result.stdout + result.stderr
+    edited_page = next(
+        path for path in site.glob("interviews/*/index.html") if "编辑后的新标题" in path.read_text("utf-8")
+    )
+    assert edited_page.stat().st_ino != pages[edited_page]
+    assert "手改" not in by_hand.read_text(encoding="utf-8") and by_hand.stat().st_ino != pages[by_hand]
+    kept = [path for path, inode in pages.items() if path.exists() and path.stat().st_ino == inode]
+    assert site / "interviews" / "index.html" not in kept  # it lists the edited interview's title
+    assert site / "topics" / "index.html" in kept  # topic names and counts only
+    fresh = copy_project(tmp_path / "fresh", seeds=sorted((root / "seeds").glob("*.txt")))
+    assert run_build(fresh, "-q").returncode == 0
+    assert tree_digest(site) == tree_digest(fresh / "site")
+
+
 def test_a_link_to_a_page_that_has_gone_is_reported_even_when_the_html_was_cached(tmp_path):
     project = copy_project(tmp_path / "project", seeds=SEEDS[:1])
     (project / "docs" / "a.md").write_text("# A\n\n[去 B](b.md)\n", encoding="utf-8")

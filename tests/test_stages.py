@@ -34,7 +34,6 @@ from .conftest import (
     copy_project,
     forget_plans,
     forget_synced,
-    run_build,
     tree_digest,
 )
 
@@ -626,34 +625,6 @@ def test_a_page_whose_digest_and_old_copy_are_as_recorded_keeps_its_time_unread(
     assert sorted(read) == ["unrecorded.html", "unrecorded.html"]
     assert (new / "unrecorded.html").stat().st_mtime_ns != 10**9
     assert build.site_record(new, digests)["same.html"] == (digests["same.html"], len(b"same.html new"), 10**9)
-
-
-def test_a_rebuilt_page_with_the_bytes_of_the_last_sites_file_is_that_file_not_written_again(tmp_path):
-    root = copy_project(tmp_path / "project", seeds=SEEDS[:2])
-    assert run_build(root, "-q").returncode == 0
-    site = root / "site"
-    pages = {path: path.stat().st_ino for path in site.rglob("*.html")}
-    edited_seed = root / "seeds" / SEEDS[0].name
-    text = edited_seed.read_text(encoding="utf-8")
-    title = text.split("\n", 1)[0].removeprefix("# ")
-    edited_seed.write_text(text.replace(title, "编辑后的新标题", 1), encoding="utf-8")
-    # A page changed by hand after the build is not what the last build recorded: it is written.
-    by_hand = site / "archive" / "index.html"
-    by_hand.write_text(by_hand.read_text(encoding="utf-8") + "<!-- 手改 -->", encoding="utf-8")
-    result = run_build(root)  # not quiet: MkDocs' informational lines are shown
-    assert result.returncode == 0, result.stderr
-    assert "Page skipped" not in result.stdout + result.stderr
-    edited_page = next(
-        path for path in site.glob("interviews/*/index.html") if "编辑后的新标题" in path.read_text("utf-8")
-    )
-    assert edited_page.stat().st_ino != pages[edited_page]
-    assert "手改" not in by_hand.read_text(encoding="utf-8") and by_hand.stat().st_ino != pages[by_hand]
-    kept = [path for path, inode in pages.items() if path.exists() and path.stat().st_ino == inode]
-    assert site / "interviews" / "index.html" not in kept  # it lists the edited interview's title
-    assert site / "topics" / "index.html" in kept  # topic names and counts only
-    fresh = copy_project(tmp_path / "fresh", seeds=sorted((root / "seeds").glob("*.txt")))
-    assert run_build(fresh, "-q").returncode == 0
-    assert tree_digest(site) == tree_digest(fresh / "site")
 
 
 def test_recovery_clears_staging_and_restores_a_site_caught_mid_swap(tmp_path):
