@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import pickle
+import sys
 import tracemalloc
 import zlib
 from dataclasses import replace
@@ -425,7 +426,10 @@ def test_files_kept_again_with_one_text_changed_write_one_group_and_a_sync_reads
 
     folder, docs = tmp_path / "cache", tmp_path / "docs"
     files = {f"search/shards/{n}.json": f"第{n}块" for n in range(600)}
+    sizes = [sys.getsizeof(text) for text in files.values()]
     first = PickleCache(folder).stored_files("1" * 64, lambda: files)
+    # Kept encoded: pickling a text would keep its UTF-8 form inside it as long as it lives.
+    assert [sys.getsizeof(text) for text in files.values()] == sizes
     assert all(text.digest == content_digest(files[name].encode()) for name, text in first.items())
     known: dict = {}
     sync_generated(docs, first, known)
