@@ -381,8 +381,8 @@ def entry_lost():
     raise EntryLost
 
 
-def group_texts(remake, listing: dict, group: str) -> dict[str, str]:
-    """The texts of one group of stored_files, made anew."""
+def group_texts(remake, listing: dict, group: str) -> dict[str, bytes]:
+    """The texts of one group of stored_files, made anew (encoded, as the group keeps them)."""
     files = remake()
     return {name: str(files[name]).encode("utf-8") for name, (in_group, _) in listing.items() if in_group == group}
 

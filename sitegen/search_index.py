@@ -39,9 +39,7 @@ MIN_TAIL = 3
 
 def normalise(text: str) -> str:
     """NFKC folds full-width letters and digits; lower case makes Latin search case-blind."""
-    # Most text is already in NFKC: checking that is much cheaper than normalising it.
-    text = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-    return text.lower()
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def token_counts(text: str) -> Counter:
