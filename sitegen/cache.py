@@ -349,10 +349,10 @@ class Reader:
         self.cache, self.key, self.make, self.value, self.keep = cache, key, make, None, keep
 
     def __call__(self):
-        if self.value is None and self.keep:
-            self.value = self.cache.get_or_make(self.key, self.make)
-        elif self.value is None:
-            self.value = self.cache.peek(self.key) or self.make()
+        if self.value is None:
+            # Without keep, the entry is one this build replaces: read, but not kept past pruning.
+            self.value = self.cache.get_or_make(self.key, self.make) if self.keep else self.cache.peek(self.key)
+            self.value = self.value or self.make()
         return self.value
 
 

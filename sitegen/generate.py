@@ -369,7 +369,7 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
     def update() -> dict:
         return make(cache.held("search index") or last_index(cache, last_key))
 
-    anew = lru_cache(maxsize=1)(make)
+    anew = lru_cache(maxsize=1)(make)  # once, however many groups turn out to be damaged
     # The first build of such a process makes the index to hold it: the first edit is an update too.
     # Such a process keeps the files in memory only: writing tens of megabytes to disk on every
     # edit would cost more than the update.
