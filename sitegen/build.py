@@ -48,6 +48,7 @@ from .write import (
     stamp,
     sync_generated,
 )
+from .write_ahead import WriteAhead
 
 FUTURE_GRACE = timedelta(days=2)
 PREDICTIONS_FILE = "predictions.yml"
@@ -522,6 +523,7 @@ def mkdocs_build(
         config.plugins["sitegen-progress"] = PageCounter(bar)
         config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
         config.plugins["sitegen-digests"] = digests = PageDigests(*(last_site or ()))
+        config.plugins["sitegen-write-ahead"] = WriteAhead(digests)
         log = logging.getLogger("mkdocs.commands.build")
         log.addFilter(digests)
         try:
@@ -561,14 +563,18 @@ class PageDigests(BasePlugin):
     """The digest of each page as MkDocs writes it, by its path in the site. A page with the bytes
     the last site holds for it (``seen``: see site_record) is linked to that site's file instead:
     MkDocs writes nothing for a page left empty, and removing the last site frees nothing then.
-    At 10,000 pages that is 1.6 GB neither written nor freed."""
+    At 10,000 pages that is 1.6 GB neither written nor freed. Pages in ``elsewhere`` are written by
+    another process (see write_ahead), which records their digests."""
 
     def __init__(self, last_site: Path | None = None, seen: dict | None = None) -> None:
         self.digests: dict[str, bytes] = {}
         self.last_site, self.seen = last_site, seen or {}
         self.linked: set[str] = set()
+        self.elsewhere: set[str] = set()
 
     def on_post_page(self, output: str, page, config) -> str:
+        if page.file.src_uri in self.elsewhere:
+            return ""
         # MkDocs writes output.encode("utf-8", errors="xmlcharrefreplace").
         digest = content_digest(output.encode("utf-8", errors="xmlcharrefreplace"))
         self.digests[page.file.dest_uri] = digest
@@ -588,9 +594,13 @@ class PageDigests(BasePlugin):
         return True
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Leaves out MkDocs' note that it skipped a page left empty, for the pages linked."""
+        """Leaves out MkDocs' note that it skipped a page left empty, for the pages linked or written
+        elsewhere."""
         message = record.getMessage()
-        return not (message.startswith("Page skipped: '") and message.split("'")[1] in self.linked)
+        if not message.startswith("Page skipped: '"):
+            return True
+        uri = message.split("'")[1]
+        return uri not in self.linked and uri not in self.elsewhere
 
 
 class PageCounter(BasePlugin):

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
+import os
 import pickle
 import sys
+import time
 import tracemalloc
 import zlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import mkdocs.commands.build
+import mkdocs.utils
 import pytest
 
 from benchmarks.synthetic import write_synthetic_seeds
-from sitegen import build, render_cache
+from sitegen import build, render_cache, write_ahead
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
 from sitegen.model import Article, Turn
@@ -284,6 +289,109 @@ def test_a_page_the_second_process_cannot_keep_is_converted_and_reported_once(tm
     result = run_build(project, "-q")
     assert result.returncode == 1
     assert result.stderr.count("contains a link 'b.md', but the target is not found") == 1, result.stderr
+
+
+def spy_on_writes(monkeypatch, writers: Path, copy_pause: float = 0) -> None:
+    """Each page MkDocs writes (into .staging-…/site/) is noted in writers with the process that
+    wrote it, one line appended whole; the theme's 404 page, written before the pages, is not.
+    ``copy_pause``: seconds a process other than this one waits before it writes a page."""
+    real_write, here = mkdocs.utils.write_file, os.getpid()
+
+    def spy(content: bytes, output_path: str) -> None:
+        if os.getpid() != here:
+            time.sleep(copy_pause)
+        real_write(content, output_path)
+        page = output_path.split("/.staging-", 1)[1].split("/", 2)[2]
+        if page.endswith(".html") and page != "404.html":
+            with open(writers, "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()} {page}\n")
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", spy)
+
+
+def writers_of(writers: Path) -> list[tuple[int, str]]:
+    lines = writers.read_text(encoding="utf-8").splitlines() if writers.exists() else []
+    return [(int(pid), page) for pid, page in (line.split(" ", 1) for line in lines)]
+
+
+def writing_build(tmp_path: Path, monkeypatch, write_ahead_from: int, copy_fails: bool = False):
+    """A first build of the seeds in process, WriteAhead starting its copy from write_ahead_from
+    pages; the site's folder, the process that wrote each page (a page written twice is listed
+    twice), the build's own process and the site the build recorded."""
+    root = copy_project(tmp_path)
+    monkeypatch.setattr(write_ahead, "WRITE_AHEAD_FROM", write_ahead_from)
+    spy_on_writes(monkeypatch, tmp_path / "writers.txt")
+    here = os.getpid()
+    if copy_fails:
+        real_page = write_ahead._build_page
+
+        def failing(page, *args):
+            if os.getpid() != here:
+                raise RuntimeError("the copy fails")
+            real_page(page, *args)
+
+        monkeypatch.setattr(write_ahead, "_build_page", failing)
+    project = build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache")
+    build.build_site(project, Problems())
+    return root / "site", writers_of(tmp_path / "writers.txt"), here, project.synced_cache().get("site")
+
+
+def test_a_build_writes_its_pages_in_a_second_process_too_each_once_and_gives_the_same_site(tmp_path, monkeypatch):
+    alone, written_alone, here, _ = writing_build(tmp_path / "alone", monkeypatch, write_ahead_from=10**6)
+    shared, written_shared, here, record = writing_build(tmp_path / "shared", monkeypatch, write_ahead_from=1)
+    pages = sorted(path for _, path in written_alone)
+    assert {pid for pid, _ in written_alone} == {here} and len(pages) > 20
+    assert sorted(path for _, path in written_shared) == pages  # each page once, none left out
+    by_copy = [path for pid, path in written_shared if pid != here]
+    assert len({pid for pid, _ in written_shared}) == 2
+    assert len(pages) // 2 <= len(by_copy) < len(pages)  # a little over half: MkDocs does more besides
+    assert tree_digest(shared) == tree_digest(alone)
+    # The pages the copy wrote are recorded with their digests, for the next build to link.
+    assert {name for name in record if name.endswith(".html")} >= set(by_copy)
+
+
+def test_pages_the_second_process_failed_to_write_are_written_by_mkdocs(tmp_path, monkeypatch):
+    alone, written_alone, _, _ = writing_build(tmp_path / "alone", monkeypatch, write_ahead_from=10**6)
+    failed, written_failed, here, record = writing_build(
+        tmp_path / "failed", monkeypatch, write_ahead_from=1, copy_fails=True
+    )
+    assert {pid for pid, _ in written_failed} == {here}
+    assert sorted(path for _, path in written_failed) == sorted(path for _, path in written_alone)
+    assert tree_digest(failed) == tree_digest(alone)
+    assert {name for name in record if name.endswith(".html")} == {path for _, path in written_alone}
+
+
+def test_a_build_that_fails_while_the_second_process_writes_stops_it(tmp_path, monkeypatch):
+    root = copy_project(tmp_path)
+    monkeypatch.setattr(write_ahead, "WRITE_AHEAD_FROM", 1)
+    writers = tmp_path / "writers.txt"
+    spy_on_writes(monkeypatch, writers, copy_pause=0.1)
+    here, real_page = os.getpid(), mkdocs.commands.build._build_page
+
+    def failing(page, *args, **kwargs):  # MkDocs' own loop, in the build's process only
+        if page.file.src_uri.startswith("interviews/"):
+            # Once the copy is writing: it stops at its next page, far from its last.
+            while not any(pid != here for pid, _ in writers_of(writers)):
+                time.sleep(0.01)
+            raise RuntimeError("this page cannot be written")
+        real_page(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", failing)
+    shares, real_on_env = [], write_ahead.WriteAhead.on_env
+
+    def noting_share(self, env, config, files):
+        env = real_on_env(self, env, config, files)
+        shares.append(len(self.pages))
+        return env
+
+    monkeypatch.setattr(write_ahead.WriteAhead, "on_env", noting_share)
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        build.build_site(build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache"), Problems())
+    assert multiprocessing.active_children() == []
+    # The build waited for the copy to finish its page: nothing is written after the build is over.
+    time.sleep(0.3)
+    assert 0 < len([pid for pid, _ in writers_of(writers) if pid != here]) < shares[0] // 2, shares
+    assert not (root / "site").exists() and not list(root.glob(".staging-*"))
 
 
 def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
