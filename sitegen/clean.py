@@ -32,6 +32,7 @@ from .model import (
     Quote,
     Removal,
     Rule,
+    Span,
     Table,
     Timeline,
     TimelineEntry,
@@ -67,6 +68,7 @@ class View:
     kinds: frozenset[str]
     chars: int
     sentences: int
+    spans: tuple[Span, ...] = ()  # a paragraph's, heading's, item's or quote's runs, read once
 
 
 def prose_chars(text: str) -> int:
@@ -81,20 +83,20 @@ def sentences_of(text: str) -> list[str]:
 def view_of(unit: Unit) -> View:
     if unit.kind in ("image", "rule"):
         return View(unit, plain_text(unit.markup), frozenset({unit.kind}), 0, 0)
-    spans = []
+    spans = ()
     if unit.kind == "table":
         text = " ".join(" ".join(row) for row in unit.rows)
     elif unit.kind == "code":
         text = unit.markup
     else:
-        spans = spans_of(unit.markup)  # read once: the words and whether they are all links
+        spans = tuple(spans_of(unit.markup))  # the words, whether they are all links, the page's runs
         text = "".join(span.text for span in spans)
     kinds = {unit.kind}
     if not text:
         kinds.add("empty")
     elif unit.kind in ("paragraph", "item", "heading") and is_links_only(spans):
         kinds.add("links")
-    return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)))
+    return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)), spans)
 
 
 def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
@@ -239,12 +241,13 @@ def timeline_entry(stamp: str, text: str) -> TimelineEntry:
     return TimelineEntry(stamp=stamp, seconds=seconds, text=plain_text(text))
 
 
-def paragraph_block(markup: str, line: int) -> Block | Labelled:
+def paragraph_block(markup: str, line: int, spans: tuple[Span, ...] | None = None) -> Block | Labelled:
+    """``spans``: the markup's, when they are read already."""
     timeline = TIMELINE.match(markup)
     if timeline:
         return Timeline((timeline_entry(timeline["stamp"], timeline["text"]),))
-    make = partial(to_paragraph, line=line)
-    return split_label(markup, make) or make(markup)
+    whole = to_paragraph(markup, line, spans)
+    return split_label(markup, partial(to_paragraph, line=line), whole) or whole
 
 
 def unit_block(view: View, caption: str) -> Block | Labelled | None:
@@ -262,10 +265,10 @@ def unit_block(view: View, caption: str) -> Block | Labelled | None:
     if not view.text:
         return None
     if unit.kind == "item":
-        return BulletList((to_paragraph(unit.markup, unit.first_line),), ordered=unit.ordered)
+        return BulletList((to_paragraph(unit.markup, unit.first_line, view.spans),), ordered=unit.ordered)
     if unit.kind == "quote":
-        return Quote((to_paragraph(unit.markup, unit.first_line),))
-    return paragraph_block(unit.markup, unit.first_line)
+        return Quote((to_paragraph(unit.markup, unit.first_line, view.spans),))
+    return paragraph_block(unit.markup, unit.first_line, view.spans)
 
 
 def merge_neighbours(blocks: list[tuple[Unit, Block | Labelled]]) -> list[Block | Labelled]:

@@ -39,7 +39,8 @@ class Labelled:
     original: Paragraph
 
 
-def split_label(markup: str, to_paragraph) -> Labelled | None:
+def split_label(markup: str, to_paragraph, whole: Paragraph | None = None) -> Labelled | None:
+    """``whole``: to_paragraph(markup), when it is made already."""
     patterns = (
         (BOLD_QUESTION, True),
         (SPLIT_BOLD_LABEL, True),
@@ -56,7 +57,7 @@ def split_label(markup: str, to_paragraph) -> Labelled | None:
                 has_colon=has_colon,
                 bold=bold,
                 rest=to_paragraph(match["rest"]),
-                original=to_paragraph(markup),
+                original=to_paragraph(markup) if whole is None else whole,
             )
     return None
 

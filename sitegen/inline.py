@@ -99,8 +99,9 @@ def is_all_bold(markup: str) -> bool:
     return core.startswith("**") and core.endswith("**") and "**" not in core[2:-2].strip("*")
 
 
-def to_paragraph(markup: str, line: int) -> Paragraph:
-    spans = spans_of(markup)
+def to_paragraph(markup: str, line: int, spans: tuple[Span, ...] | None = None) -> Paragraph:
+    """``spans``: the markup's, when they are read already."""
+    spans = spans_of(markup) if spans is None else spans
     text = "".join(span.text for span in spans)
     linked = tuple(spans) if any(span.url for span in spans) else ()
     return Paragraph(text=text, strong=is_all_bold(markup), spans=linked, line=line)
