@@ -2,8 +2,8 @@
 
 Once every page is converted, MkDocs renders each through the theme and writes it, one page at a
 time: at 1,000 interviews that is a few seconds on one core while the other waits. Here a forked
-copy of the build writes the second half of the pages while MkDocs writes the first; MkDocs
-renders the copy's pages with an empty template, and writes nothing for a page left empty. The
+copy of the build writes the last pages while MkDocs writes the first ones; MkDocs renders the
+copy's pages with an empty template, and writes nothing for a page left empty. The
 copy sends back the digest of each page it wrote (see PageDigests). If it fails, or logs a
 warning, MkDocs' own process writes its pages again at the end, where what went wrong is
 reported as MkDocs reports it.
@@ -11,6 +11,7 @@ reported as MkDocs reports it.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from pathlib import Path
@@ -24,6 +25,9 @@ from .fork import can_fork, start_copy
 from .render_cache import WarningCounter, quiet_logging
 
 WRITE_AHEAD_FROM = 200  # pages, below which a second process costs more than it saves
+# The share of the pages MkDocs' own process writes: it also copies the static files and writes the
+# sitemap, so the two end together with the copy taking a little over half.
+KEPT_HERE = 0.45
 LEFT_EMPTY = "sitegen-written-elsewhere.html"  # the template of a page the copy writes
 
 
@@ -43,7 +47,7 @@ class WriteAhead(BasePlugin):
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         if len(doc_files) < WRITE_AHEAD_FROM or not can_fork():
             return env
-        self.doc_files, self.pages = doc_files, [file.page for file in doc_files[len(doc_files) * 9 // 20 :]]
+        self.doc_files, self.pages = doc_files, [file.page for file in doc_files[int(len(doc_files) * KEPT_HERE) :]]
         context = multiprocessing.get_context("fork")
         self.stop, (self.results, sender) = context.Event(), context.Pipe(duplex=False)
         self.helper = start_copy(self.write_pages, config, env, sender, os.getpid())
@@ -51,6 +55,7 @@ class WriteAhead(BasePlugin):
             return env
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({LEFT_EMPTY: ""}), env.loader])
         self.env = env
+        # Only now, so that the copy, which started without them, writes its pages.
         for page in self.pages:
             self.digests.elsewhere.add(page.file.src_uri)
             self.meta[page.file.src_uri], page.meta = page.meta, {**page.meta, "template": LEFT_EMPTY}
@@ -58,6 +63,7 @@ class WriteAhead(BasePlugin):
 
     def write_pages(self, config, env, sender, parent: int) -> None:
         counter = WarningCounter()
+        logging.getLogger("mkdocs").addHandler(counter)
         quiet_logging(counter)
         for page in self.pages:
             # A failed or killed build leaves no copy writing its site.
