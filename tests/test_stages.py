@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 from array import array
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen import build, search_index, write
 from sitegen import cache as cache_module
@@ -162,6 +165,17 @@ def test_sync_removes_folders_it_emptied(tmp_path):
 
 def test_normalise_folds_full_width_and_case():
     assert search_index.normalise("ＧＰＴ－４Ｏ Agent") == "gpt-4o agent"
+
+
+# Characters the quick path maps, characters it does not (a ligature, a parenthesised ideograph,
+# half-width katakana and its voicing mark) and marks that combine with what comes before them.
+NFKC_CASES = "ＡａＺ１！？，（）～　…\u0301\u0308Aae中文。、“”ﬁ㈠ｶﾞ\uf900"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=NFKC_CASES, max_size=16))
+def test_normalise_is_nfkc_in_lower_case(text):
+    assert search_index.normalise(text) == unicodedata.normalize("NFKC", text).lower()
 
 
 def test_tokens_are_characters_pairs_and_latin_words_never_across_runs():
