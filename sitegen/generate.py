@@ -300,7 +300,7 @@ class PageMaker:
     env: jinja2.Environment
     site: Site
     memo: dict[int, tuple] = field(default_factory=dict)  # digests of the values pages share
-    reads: dict[str, frozenset] = field(default_factory=dict)  # the names each template reads
+    reads: dict[str, frozenset] | None = None  # the names each template reads
 
     def page(self, template: str, context: dict, render, meta=()) -> PageText:
         inputs = inputs_digest(self.reads_of(template), context, self.memo)
@@ -311,10 +311,15 @@ class PageMaker:
 
     def reads_of(self, template: str) -> frozenset:
         """Kept in the cache, whose salt covers every template: parsing them is otherwise a fixed
-        cost of every build."""
+        cost of every build that renders a page. All in one entry, which a build that renders
+        nothing keeps for the next one (see KEPT_FOR_THE_NEXT_EDIT)."""
+        key = self.cache.key(TEMPLATE_READS, b"")
+        if self.reads is None:
+            self.reads = dict(self.cache.get(key) or {})
         if template not in self.reads:
-            key = self.cache.key("template reads", template.encode("utf-8"))
-            self.reads[template] = self.cache.get_or_make(key, partial(template_reads, self.env, template))
+            # A new dict: one the cache holds in memory is never changed.
+            self.reads = {**self.reads, template: template_reads(self.env, template)}
+            self.cache.put(key, self.reads)
         return self.reads[template]
 
     def index_page(self, template: str, meta: dict, context: dict) -> PageText:
@@ -433,8 +438,9 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
 
 
 FIDELITY_PARTS = "fidelity parts"
+TEMPLATE_READS = "template reads"
 # Entries the next build after an edit starts from, kept while nothing changes.
-KEPT_FOR_THE_NEXT_EDIT = (LAST_INDEX, FIDELITY_PARTS)
+KEPT_FOR_THE_NEXT_EDIT = (LAST_INDEX, FIDELITY_PARTS, TEMPLATE_READS)
 
 
 def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:
