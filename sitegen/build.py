@@ -274,12 +274,12 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     passages), which a build reads only for the pages it renders again, and the rest under the
     seed's key. The interview is then held as a cached one is (see with_stored_body): holding every
     body as loaded would keep the whole archive in memory through the build. An interview without
-    blocks had its body kept by the worker that loaded it (see load_apart)."""
+    blocks was kept, both entries, by the worker that loaded it (see load_apart)."""
     if interview.blocks is None:
-        cache.has(body_key(cache, key))
+        cache.has(body_key(cache, key))  # the head's key was asked for already
     else:
         cache.put(body_key(cache, key), body_of(interview))
-    cache.put(key, (article, head_of(interview)))
+        cache.put(key, (article, head_of(interview)))
     return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
 
 
@@ -358,14 +358,18 @@ def _load_in_worker(source: tuple[str, bytes]):
 
 
 def load_apart(source: tuple[str, bytes], data: DataFiles, store: PickleCache | None):
-    """load_or_error; with a store, the seed's body is kept in it here, under the key the parent
-    gives the seed, and only the head is returned: the body, most of an interview, is then written
-    on every core and not sent to the parent, which would only write it and let it go."""
+    """load_or_error; with a store, the seed is kept in it here, under the key the parent gives the
+    seed, and only the head is returned: the body, most of an interview, is then written on every
+    core and not sent to the parent, which would only write it and let it go; the head is pickled
+    and written on every core too, where the parent would do it for each seed in turn."""
     loaded = load_or_error(source, data)
     if store is None or isinstance(loaded, InputError):
         return loaded
     article, interview = loaded
-    store.put(body_key(store, store.key(*source)), body_of(interview))
+    key = store.key(*source)
+    interview = replace(interview, source_key=key)
+    store.put(body_key(store, key), body_of(interview))
+    store.put(key, (article, head_of(interview)))
     return article, head_of(interview)
 
 

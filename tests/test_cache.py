@@ -154,7 +154,7 @@ def test_a_removed_seeds_entry_is_removed(tmp_path):
     assert len(entries(project)) == 1
 
 
-def test_seeds_loaded_in_workers_keep_their_bodies_there_and_read_back_as_loaded_here(tmp_path, monkeypatch):
+def test_seeds_loaded_in_workers_are_kept_there_and_read_back_as_loaded_here(tmp_path, monkeypatch):
     seeds = tmp_path / "seeds"
     paths = write_synthetic_seeds(ROOT / "seeds", seeds, build.PARALLEL_FROM)
     data = build.load_data(ROOT / "data")
@@ -167,13 +167,18 @@ def test_seeds_loaded_in_workers_keep_their_bodies_there_and_read_back_as_loaded
     )
     cache = build.PickleCache(tmp_path / "cache")
     loaded = build.load_seeds(sorted(seeds.glob("*.txt")), data, cache)
-    heads = {cache.key("seeds/" + p.name, p.read_bytes()) for p in paths}
-    assert set(put_here) == heads  # no body was sent here to be written
+    assert put_here == []  # nothing was sent here to be written
     assert len(list(cache.files())) == 2 * len(paths)
     serial = [build.load_or_error(("seeds/" + p.name, p.read_bytes()), data)[1] for p in sorted(seeds.glob("*.txt"))]
     for (_, interview), expected in zip(loaded, serial, strict=True):
         assert list(interview.blocks) == list(expected.blocks)
         assert list(interview.search_tokens) == list(expected.search_tokens)
+    # What the workers kept is what a later build finds, each seed under its own key.
+    monkeypatch.setattr(build, "parse_and_clean", lambda *args: pytest.fail("a kept seed was loaded again"))
+    again = build.load_seeds(sorted(seeds.glob("*.txt")), data, build.PickleCache(tmp_path / "cache"))
+    keys = [cache.key("seeds/" + p.name, p.read_bytes()) for p in sorted(seeds.glob("*.txt"))]
+    assert [interview.source_key for _, interview in again] == keys
+    assert [build.head_of(i) for _, i in again] == [build.head_of(i) for _, i in loaded]
 
 
 def test_many_seeds_load_on_every_core_with_the_same_result_and_errors(tmp_path):
