@@ -13,9 +13,11 @@ INLINE_SYNTAX = re.compile(r"([\\`*_{}\[\]()#!])")
 LINE_START_SYNTAX = re.compile(r"^(\s*)([-+]|\d+(?=\.))")
 # A bare address in the text, up to the first character RFC 3986 does not allow in a URI. Chinese
 # text runs straight on after an address (论文地址：https://arxiv.org/abs/1，见下), which
-# linkers for English text take as part of it; the address is handed to Markdown as an autolink.
+# linkers for English text take as part of it; the address is linked by the page itself.
 BARE_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 TRAILING_PUNCTUATION = ".,;:!?'"
+# An address in an attribute, every character that is HTML's or Markdown's syntax a reference.
+ADDRESS_IN_ATTRIBUTE = {ord(char): f"&#{ord(char)};" for char in "&<>\"'[]()*_!#"}
 SPACES = re.compile(r"\s+")
 
 
@@ -58,9 +60,15 @@ def with_links(text: str, escape, link) -> Markup:
 def md_escape(text: str) -> Markup:
     """Text that Markdown renders as exactly these characters, with bare http(s) addresses linked:
     no emphasis, links of the text's own making, HTML or lists."""
-    # An autolink's "&" is written as "&amp;": Markdown keeps an entity as it is, so a "&amp;" of
-    # the address itself would otherwise reach the reader as "&".
-    return with_links(text, escape_text, lambda url: f"<{url.replace('&', '&amp;')}>")
+    return with_links(text, escape_text, md_external_link)
+
+
+def md_external_link(url: str) -> str:
+    """external_link's HTML written for Markdown. An address holds characters that are Markdown's
+    syntax ("[", "]", "(", ")", "*", "_"), which Markdown reads before it takes a tag or an
+    autolink as it is: a "[](…" in the address would become a link inside the link. So the text is
+    escaped as text, and those characters of the address are character references."""
+    return f'<a href="{url.translate(ADDRESS_IN_ATTRIBUTE)}" rel="noopener">{escape_text(url)}</a>'
 
 
 def md_label(text: str) -> Markup:

@@ -5,7 +5,7 @@ from functools import cache
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitegen.build import Project, load_mkdocs_config
@@ -124,6 +124,9 @@ def block_macros():
 
 
 @given(MARKUP.map(lambda markup: to_paragraph(markup, 1)).filter(lambda paragraph: paragraph.text))
+# Addresses holding Markdown's link syntax, and a quote, which HTML escapes as a reference.
+@example(to_paragraph('[](https://example.com/()[](https://example.com/()"[](https://example.com/()', 1))
+@example(to_paragraph("[](https://example.com/()'[](https://example.com/()", 1))
 def test_a_paragraph_written_as_html_is_the_html_markdown_makes_of_it(paragraph):
     blocks = block_macros()
     as_markdown = site_markdown().reset().convert(str(blocks.paragraph(paragraph)))
