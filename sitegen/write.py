@@ -88,7 +88,11 @@ def in_place(docs_dir: Path, pages: dict[str, str | StoredText], known: dict) ->
     sync_generated): then a sync would write and remove nothing."""
     if set(read_manifest(docs_dir)) != set(pages):
         return False
-    return all(is_synced(docs_dir / name, text_digest(page), known.get(name)) for name, page in pages.items())
+    # Joined as text: thousands of paths, each made once to be looked at once.
+    folder = str(docs_dir)
+    return all(
+        is_synced(os.path.join(folder, name), text_digest(page), known.get(name)) for name, page in pages.items()
+    )
 
 
 def stamp(path: Path, digest: bytes) -> tuple[bytes, int, int]:
@@ -102,11 +106,11 @@ def as_stamped(stat: os.stat_result, seen: tuple | None) -> bool:
     return seen is not None and seen[1:] == (stat.st_size, stat.st_mtime_ns)
 
 
-def is_synced(path: Path, digest: bytes, seen: tuple | None) -> bool:
+def is_synced(path: Path | str, digest: bytes, seen: tuple | None) -> bool:
     if seen is None or seen[0] != digest:
         return False
     try:
-        return as_stamped(path.stat(), seen)
+        return as_stamped(os.stat(path), seen)
     except OSError:
         return False
 
