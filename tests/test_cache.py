@@ -382,7 +382,8 @@ def test_a_build_that_fails_while_the_second_process_writes_stops_it(tmp_path, m
     def failing(page, *args, **kwargs):  # MkDocs' own loop, in the build's process only
         if page.file.src_uri.startswith("interviews/"):
             # Once the copy is writing: it stops at its next page, far from its last.
-            while not any(pid != here for pid, _ in writers_of(writers)):
+            deadline = time.monotonic() + 60
+            while not any(pid != here for pid, _ in writers_of(writers)) and time.monotonic() < deadline:
                 time.sleep(0.01)
             raise RuntimeError("this page cannot be written")
         real_page(page, *args, **kwargs)
