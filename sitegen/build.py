@@ -524,7 +524,7 @@ def mkdocs_build(
         config.plugins["sitegen-convert-ahead"] = ConvertAhead(render_cache)
         config.plugins["sitegen-theme-bytecode"] = ThemeBytecode(cache_dir / JINJA_CACHE)
     config.plugins.on_startup(command="build", dirty=False)
-    with progress(total=sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
+    with progress(total=2 * sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
         config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
         config.plugins["sitegen-digests"] = digests = PageDigests(*(last_site or ()))
@@ -609,14 +609,23 @@ class PageDigests(BasePlugin):
 
 
 class PageCounter(BasePlugin):
-    """Counts the pages MkDocs renders, for the progress bar."""
+    """Counts each page MkDocs converts and each it writes (two steps a page), for the progress
+    bar; only in the build's own process, not in a copy that writes pages (see write_ahead)."""
 
     def __init__(self, bar) -> None:
-        self.bar = bar
+        self.bar, self.process = bar, os.getpid()
 
     def on_page_content(self, html: str, **kwargs) -> str:
-        self.bar.update()
+        self.step()
         return html
+
+    def on_post_page(self, output: str, **kwargs) -> str:
+        self.step()
+        return output
+
+    def step(self) -> None:
+        if os.getpid() == self.process:
+            self.bar.update()
 
 
 class LinkedStaticFiles(BasePlugin):

@@ -23,6 +23,7 @@ import pytest
 
 from benchmarks.synthetic import write_synthetic_seeds
 from sitegen import build, render_cache, write_ahead
+from sitegen import progress as progress_module
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
 from sitegen.model import Article, Turn
@@ -357,6 +358,34 @@ def test_a_build_writes_its_pages_in_a_second_process_too_each_once_and_gives_th
     assert tree_digest(shared) == tree_digest(alone)
     # The pages the copy wrote are recorded with their digests, for the next build to link.
     assert {name for name in record if name.endswith(".html")} >= set(by_copy)
+
+
+def test_mkdocs_progress_counts_each_page_converted_and_written_also_those_the_copy_writes(tmp_path, monkeypatch):
+    root = copy_project(tmp_path)
+    monkeypatch.setattr(write_ahead, "WRITE_AHEAD_FROM", 1)
+    monkeypatch.setattr(progress_module, "_shown", True)  # as on a terminal
+    bars, real_progress, updaters = [], build.progress, tmp_path / "updaters.txt"
+
+    def keeping(*args, **kwargs):
+        bar = real_progress(*args, **kwargs)
+        real_update = bar.update
+
+        def noting(n=1):  # which process moves the bar: one line appended whole
+            with open(updaters, "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()}\n")
+            return real_update(n)
+
+        bar.update = noting
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr(build, "progress", keeping)
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache"), Problems())
+    (bar,) = [bar for bar in bars if bar.desc == "MkDocs rendering"]
+    pages = len(list((root / "docs").rglob("*.md")))
+    assert bar.total == 2 * pages and bar.n == bar.total
+    # The copy that writes pages draws nothing: on a terminal, two processes would draw one bar.
+    assert set(updaters.read_text(encoding="utf-8").split()) == {str(os.getpid())}
 
 
 @pytest.mark.parametrize("fails", ["raises", "warns"])

@@ -870,7 +870,7 @@ def test_progress_names_each_stage_and_counts_its_work(tmp_path, capsys, monkeyp
     # Each bar names its stage and the size of its work (it is cleared at the end, so not all counts show).
     assert re.search(r"seeds read: [^\r\n]*\b\d+/2 ", shown)
     assert "pages generated" in shown
-    assert re.search(rf"MkDocs rendering: .*\b\d+/{pages} ", shown)
+    assert re.search(rf"MkDocs rendering: .*\b\d+/{2 * pages} ", shown)  # each page converted, then written
 
 
 def test_mkdocs_builds_with_the_redirects_it_is_given(tmp_path):
