@@ -680,7 +680,7 @@ def keep_unchanged_mtimes(new: Path, old: Path, digests: dict | None = None, see
             stat = os.stat(os.path.join(old, relative))
         except OSError:
             continue
-        if not S_ISREG(stat.st_mode) or same_file(entry.stat(), stat):
+        if not S_ISREG(stat.st_mode) or os.path.samestat(entry.stat(), stat):
             continue  # one file under two names has one modification time already
         if same_bytes(Path(entry.path), old / relative, stat, digests.get(relative), seen.get(relative)):
             os.utime(entry.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -694,10 +694,6 @@ def files_under(folder: Path | str, prefix: str = ""):
             yield from files_under(entry.path, f"{prefix}{entry.name}/")
         elif entry.is_file():
             yield prefix + entry.name, entry
-
-
-def same_file(one: os.stat_result, other: os.stat_result) -> bool:
-    return (one.st_ino, one.st_dev) == (other.st_ino, other.st_dev)
 
 
 def same_bytes(path: Path, previous: Path, stat: os.stat_result, digest: bytes | None, seen: tuple | None) -> bool:

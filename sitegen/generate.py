@@ -313,13 +313,12 @@ class PageMaker:
         """Kept in the cache, whose salt covers every template: parsing them is otherwise a fixed
         cost of every build that renders a page. All in one entry, which a build that renders
         nothing keeps for the next one (see KEPT_FOR_THE_NEXT_EDIT)."""
-        key = self.cache.key(TEMPLATE_READS, b"")
         if self.reads is None:
-            self.reads = dict(self.cache.get(key) or {})
+            self.reads = dict(self.cache.get(self.cache.key(TEMPLATE_READS, b"")) or {})
         if template not in self.reads:
             # A new dict: one the cache holds in memory is never changed.
             self.reads = {**self.reads, template: template_reads(self.env, template)}
-            self.cache.put(key, self.reads)
+            self.cache.put(self.cache.key(TEMPLATE_READS, b""), self.reads)
         return self.reads[template]
 
     def index_page(self, template: str, meta: dict, context: dict) -> PageText:
