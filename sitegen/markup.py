@@ -68,7 +68,7 @@ def md_external_link(url: str) -> str:
     syntax ("[", "]", "(", ")", "*", "_"), which Markdown reads before it takes a tag or an
     autolink as it is: a "[](…" in the address would become a link inside the link. So the text is
     escaped as text, and those characters of the address are character references."""
-    return f'<a href="{url.translate(ADDRESS_IN_ATTRIBUTE)}" rel="noopener">{escape_text(url)}</a>'
+    return anchor(url.translate(ADDRESS_IN_ATTRIBUTE), escape_text(url))
 
 
 def md_label(text: str) -> Markup:
@@ -88,5 +88,10 @@ def html_text(text: str) -> Markup:
 
 
 def external_link(url: str) -> str:
-    """An address linked to itself, written as sitegen.links writes the links Markdown makes."""
-    return f'<a href="{html.escape(url)}" rel="noopener">{html.escape(url, quote=False)}</a>'
+    """An address linked to itself, as HTML."""
+    return anchor(html.escape(url), html.escape(url, quote=False))
+
+
+def anchor(href: str, text: str) -> str:
+    """A link out of the site, escaped already, written as sitegen.links writes the links Markdown makes."""
+    return f'<a href="{href}" rel="noopener">{text}</a>'
