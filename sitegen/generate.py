@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import posixpath
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
@@ -12,7 +14,7 @@ import jinja2
 
 from .cache import EntryLost, PickleCache, StoredText, entry_lost, listing_of
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
-from .fork import start_copy
+from .fork import can_fork, start_copy
 from .indexes import (
     by_year_and_month,
     hosts,
@@ -212,10 +214,10 @@ def render_site(
         "question_count": sum(len(group["questions"]) for group in asked),
     }
     aliases = [[topic.name, *topic.words] for topic in topics]
-    search_files = search_index_ahead(cache, ordered, site, aliases)
     pages: dict[str, PageText] = {}
     maker = PageMaker(cache, env, site)
-    for interview in progress(ordered, stage="pages generated"):
+
+    def interview_page(interview: Interview) -> None:
         older, newer = adjacent[interview.slug]
         context = {
             "page_path": interview.path,
@@ -227,6 +229,11 @@ def render_site(
             "predictions_link": site.link(interview.path, "predictions/index.md"),
         }
         pages[interview.path] = maker.interview_page(interview, context)
+
+    env.get_template("interview.md.j2")  # compiled once, before a copy would compile it too
+    search_files = search_index_ahead(
+        cache, ordered, site, aliases, [partial(interview_page, i) for i in reversed(ordered)]
+    )
 
     def index(path: str, template: str, kind: str, **context) -> None:
         meta = {key: text.format(**context.get("fill", {})) for key, text in page_texts[kind].items()}
@@ -279,6 +286,10 @@ def render_site(
         chart=prediction_chart(forecasts),
         fill={"count": len(forecasts)},
     )
+    # After the index pages: a copy that makes the search index renders these from the last one back
+    # meanwhile, and each process finds the other's pages kept in the cache.
+    for interview in progress(ordered, stage="pages generated"):
+        interview_page(interview)
     search_files = search_files()
     pages.update(search_files)
     if site.offline:
@@ -330,20 +341,30 @@ class PageMaker:
         return self.page("interview.md.j2", {**context, "interview": interview}, render)
 
 
-def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list):
+def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list, page_makers=()):
     """A function that gives the search index's files. Where they have to be made and a build runs
     alone in its process (`build`, not `serve`), a forked copy of the build makes them and keeps
-    them in the cache while the pages are rendered here: the function waits for it, then reads
-    them (or makes them, if the copy failed)."""
+    them in the cache while the pages are rendered here, then renders pages too (calling
+    ``page_makers`` in turn, each of which keeps its page in the cache) until this process asks for the files:
+    the function stops the copy, waits for it, then reads them (or makes them, if the copy failed)."""
     files = partial(search_index_files, cache, ordered, site, aliases)
     key = search_index_key(cache, ordered, site, aliases)
-    if key is None or cache.memory is not None or cache.has(key):
+    if key is None or cache.memory is not None or cache.has(key) or not can_fork():
         return files
-    copy = start_copy(files)
-    if copy is None:
-        return files
+    stop, parent = multiprocessing.get_context("fork").Event(), os.getpid()
+
+    def in_copy() -> None:
+        files()
+        for make_page in page_makers:
+            # A killed build leaves no copy working on.
+            if stop.is_set() or os.getppid() != parent:
+                return
+            make_page()
+
+    copy = start_copy(in_copy)
 
     def when_made() -> dict:
+        stop.set()
         copy.join()
         return files()
 

@@ -22,7 +22,7 @@ import mkdocs.utils
 import pytest
 
 from benchmarks.synthetic import write_synthetic_seeds
-from sitegen import build, render_cache, write_ahead
+from sitegen import build, generate, render_cache, write_ahead
 from sitegen import progress as progress_module
 from sitegen.cache import dump_entry, load_entry
 from sitegen.errors import BuildFailed, Problems
@@ -433,6 +433,72 @@ def test_a_build_that_fails_while_the_second_process_writes_stops_it(tmp_path, m
     time.sleep(0.3)
     assert 0 < len([pid for pid, _ in writers_of(writers) if pid != here]) < shares[0] // 2, shares
     assert not (root / "site").exists() and not list(root.glob(".staging-*"))
+
+
+def rendering_build(tmp_path: Path, monkeypatch, forks: bool, copy_pause: float = 0, index_pause: float = 0):
+    """A first build of the seeds in process, the search index made by a copy of the build where
+    ``forks``; the project, the process that rendered each interview page (a page rendered twice is
+    listed twice), the pages the copy took up (rendered, or found in the cache) and the build's own
+    process. ``copy_pause``: seconds a process other than this one waits before it takes up a
+    page; ``index_pause``: seconds this one waits before its first index page."""
+    root, renders, here = copy_project(tmp_path), tmp_path / "renders.txt", os.getpid()
+    real_interview, real_index, paused = generate.render_interview, generate.render_index, []
+    real_take_up = generate.PageMaker.interview_page
+    monkeypatch.setattr(generate, "can_fork", lambda: forks)
+
+    def note(line: str) -> None:
+        with open(renders, "a", encoding="utf-8") as log:  # one line appended whole
+            log.write(line + "\n")
+
+    def taking_up(maker, interview, context):
+        if os.getpid() != here:
+            time.sleep(copy_pause)
+            note(f"took {interview.slug}")
+        return real_take_up(maker, interview, context)
+
+    def noting(env, interview, context):
+        note(f"{os.getpid()} {interview.slug}")
+        return real_interview(env, interview, context)
+
+    def pausing(*args):
+        if os.getpid() == here and not paused:
+            paused.append(time.sleep(index_pause))
+        return real_index(*args)
+
+    monkeypatch.setattr(generate, "render_interview", noting)
+    monkeypatch.setattr(generate, "render_index", pausing)
+    monkeypatch.setattr(generate.PageMaker, "interview_page", taking_up)
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache"), Problems())
+    lines = [line.split(" ", 1) for line in renders.read_text(encoding="utf-8").splitlines()]
+    rendered = [(int(pid), slug) for pid, slug in lines if pid != "took"]
+    return root, rendered, [slug for took, slug in lines if took == "took"], here
+
+
+def test_the_copy_that_makes_the_search_index_then_renders_interview_pages_from_the_last_one_back(
+    tmp_path, monkeypatch
+):
+    alone, rendered_alone, _, here = rendering_build(tmp_path / "alone", monkeypatch, forks=False)
+    shared, rendered_shared, _, here = rendering_build(tmp_path / "shared", monkeypatch, forks=True, index_pause=3)
+    newest_first = [slug for _, slug in rendered_alone]
+    assert {pid for pid, _ in rendered_alone} == {here} and len(newest_first) == len(SEEDS)
+    # While the build renders its index pages, the copy renders every interview page, oldest first;
+    # the build finds them in the cache.
+    by_copy = [slug for pid, slug in rendered_shared if pid != here]
+    assert by_copy == newest_first[::-1]
+    assert [slug for pid, slug in rendered_shared if pid == here] == []
+    assert tree_digest(shared / "docs") == tree_digest(alone / "docs")
+    assert tree_digest(shared / "site") == tree_digest(alone / "site")
+
+
+def test_the_build_stops_the_copy_rendering_interview_pages_once_it_has_rendered_them(tmp_path, monkeypatch):
+    root, rendered, taken_up, here = rendering_build(tmp_path, monkeypatch, forks=True, copy_pause=1)
+    by_build = [slug for pid, slug in rendered if pid == here]
+    by_copy = [slug for pid, slug in rendered if pid != here]
+    # Each interview page is rendered; the copy, one page a second, is stopped at its next page.
+    assert set(by_build + by_copy) == {path.stem for path in (root / "docs" / "interviews").glob("2*.md")}
+    assert len(by_copy) <= 1 and len(by_build) >= len(SEEDS) - 1
+    assert len(taken_up) <= 2
+    assert multiprocessing.active_children() == []
 
 
 def test_interview_pages_come_from_the_cache_until_a_neighbour_changes(tmp_path):
