@@ -251,14 +251,16 @@ _worker_store: PickleCache | None = None
 def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     """(article, interview) or the InputError of each seed, in order. Cached seeds are unpickled;
     the others are loaded on every core when there are many of them, and cached."""
-    prefetch(paths)
-    keys = [cache.key(display_path(path), path.read_bytes()) for path in paths]
+    read: dict[int, bytes] = {}
+    keys = seed_keys(paths, cache, read)
     cache.prefetch(keys)
     remakes = [partial(body_anew, path, data) for path in paths]
     loaded = [stored_seed(cache, key, remake) for key, remake in zip(keys, remakes, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
     store = PickleCache(cache.folder, cache.salt) if cache.folder is not None else None
-    fresh = load_many([(display_path(paths[i]), paths[i].read_bytes()) for i in missing], data, store)
+    sources = [(display_path(paths[i]), read.pop(i, None) or paths[i].read_bytes()) for i in missing]
+    read.clear()
+    fresh = load_many(sources, data, store)
     for i, value in zip(missing, progress(fresh, total=len(missing), stage="seeds read"), strict=True):
         if not isinstance(value, InputError):
             article, interview = value
@@ -267,6 +269,37 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
         loaded[i] = value
     cache.prune()
     return loaded
+
+
+SEED_STAMPS = "seed stamps"
+RACY_NS = 2 * 10**9  # a file time this close to a build's start may yet be shared by a later write
+
+
+def seed_keys(paths: list[Path], cache: PickleCache, read: dict[int, bytes]) -> list[str]:
+    """Each seed's key: its name and bytes. A seed whose size, times and inode are those the last
+    build recorded with its key is not read again (as git's index trusts a file's stat): any write
+    or replacement sets its change time, which no tool sets back. A stamp is recorded only once its
+    change time is RACY_NS old: a write within the same tick of the clock would leave it as it was.
+    ``read`` receives the bytes of each seed read, by its place in paths."""
+    record_key = cache.key(SEED_STAMPS, b"")
+    last, record, keys = cache.get(record_key) or {}, {}, []
+    trusted_before = time.time_ns() - RACY_NS
+    unseen = [path for path in paths if display_path(path) not in last]
+    prefetch(unseen)  # the disk reads them while the others' keys are looked up
+    for place, path in enumerate(paths):
+        name, stat = display_path(path), os.stat(path)
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+        seen = last.get(name)
+        if seen is not None and seen[0] == stamp:
+            keys.append(seen[1])
+        else:
+            read[place] = path.read_bytes()
+            keys.append(cache.key(name, read[place]))
+        if stat.st_ctime_ns < trusted_before:
+            record[name] = (stamp, keys[-1])
+    if record != last:
+        cache.put(record_key, record)
+    return keys
 
 
 def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview, remake) -> Interview:

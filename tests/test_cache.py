@@ -69,6 +69,44 @@ def test_a_cached_load_gives_the_same_interviews_and_uses_its_entries(tmp_path):
     assert [i.header.title for i in load(project)] == ["来自缓存", "来自缓存"]
 
 
+def seeds_read(monkeypatch, project: build.Project) -> list[str]:
+    """The names of the seeds whose bytes are read from now on, in order."""
+    read, real_read = [], Path.read_bytes
+
+    def noting(path: Path) -> bytes:
+        if path.parent == project.seeds_dir:
+            read.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", noting)
+    return read
+
+
+def test_a_seed_is_read_again_only_when_its_size_times_or_inode_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "RACY_NS", 0)
+    project = cached_project(tmp_path)
+    first = load(project)
+    read = seeds_read(monkeypatch, project)
+    assert load(project) == first and read == []
+    # Rewritten in place with the same size and its old modification time: the change time tells.
+    seed = sorted(project.seeds_dir.glob("*.txt"))[0]
+    text, stat = seed.read_text(encoding="utf-8"), seed.stat()
+    title = first[0].header.title
+    seed.write_text(text.replace(title, title[::-1], 1), encoding="utf-8")
+    os.utime(seed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert seed.stat().st_size == stat.st_size and seed.stat().st_mtime_ns == stat.st_mtime_ns
+    read.clear()
+    again = load(project)
+    assert read == [seed.name] and again[0].header.title == title[::-1] and again[1] == first[1]
+
+
+def test_a_seed_changed_just_before_a_build_is_read_again_by_the_next(tmp_path, monkeypatch):
+    project = cached_project(tmp_path)  # its seeds were just written: a later write may share their times
+    first = load(project)
+    read = seeds_read(monkeypatch, project)
+    assert load(project) == first and sorted(read) == sorted(p.name for p in project.seeds_dir.glob("*.txt"))
+
+
 def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     project = cached_project(tmp_path)
     first = load(project)
