@@ -28,6 +28,7 @@ from sitegen.build import (
     build_site,
     ledger_lines,
     load_project,
+    long_lived_heap,
     one_build_at_a_time,
     removal_summary,
 )
@@ -90,7 +91,7 @@ def predictions(project: Project) -> int:
 def build(project: Project, quiet: bool, offline: bool = False, timings_file: Path | None = None) -> int:
     problems = Problems()
     timings: dict[str, float] = {}
-    with one_build_at_a_time(project.root, say=lambda line: print(line, file=sys.stderr)):
+    with one_build_at_a_time(project.root, say=lambda line: print(line, file=sys.stderr)), long_lived_heap():
         interviews, written = build_site(project, problems, offline=offline, timings=timings)
     if timings_file:
         timings_file.write_text(json.dumps(timings) + "\n", encoding="utf-8")

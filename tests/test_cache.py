@@ -107,6 +107,40 @@ def test_a_seed_changed_just_before_a_build_is_read_again_by_the_next(tmp_path, 
     assert load(project) == first and sorted(read) == sorted(p.name for p in project.seeds_dir.glob("*.txt"))
 
 
+def full_collections_while(grow) -> tuple[int, int]:
+    """How many garbage collections of the oldest generation, and of any, run while grow() runs."""
+    generations = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        grow()
+    finally:
+        gc.callbacks.remove(note)
+    return generations.count(2), len(generations)
+
+
+def test_the_build_command_collects_no_garbage_in_full_while_its_heap_grows(tmp_path, monkeypatch):
+    import build_site as command
+
+    root, heap, real_build = copy_project(tmp_path), [], command.build_site
+
+    def growing(*args, **kwargs):
+        heap.extend([number] for number in range(1_000_000))  # long-lived, as a large archive's headers
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(command, "build_site", growing)
+    project = build.Project(root=root, seeds_dir=root / "seeds", cache_dir=root / ".cache")
+    during, young = full_collections_while(lambda: command.build(project, quiet=True))
+    assert (root / "site" / "index.html").is_file() and young > 0 and during == 0
+    # Afterwards (under `serve`, the server that runs on) the heap is collected in full again.
+    after, _ = full_collections_while(lambda: heap.extend([number] for number in range(1_000_000)))
+    assert after > 0
+
+
 def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     project = cached_project(tmp_path)
     first = load(project)
