@@ -783,7 +783,7 @@ def stage_docs(docs_dir: Path, staging_docs: Path) -> None:
         staging_docs.mkdir(parents=True)
 
 
-FULL_COLLECTION_AFTER = 10**9  # young collections: never, in one build
+FULL_COLLECTION_AFTER = 10**9  # collections of the middle generation before a full one: never
 
 
 @contextmanager
@@ -791,7 +791,7 @@ def long_lived_heap():
     """No full garbage collection while a build runs. Its heap is mostly objects that live until it
     ends (the interviews' headers, MkDocs' pages), and Python collects in full each time the heap
     grows by a quarter, scanning all of them again: 14 times in a warm build of 10,000 interviews,
-    3 s of its 37. Young objects are still collected, and with them the cycles a build drops."""
+    3.2 s of its 36.6. Young objects are still collected, and with them the cycles a build drops."""
     young, middle, full = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_AFTER)
     try:

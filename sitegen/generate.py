@@ -344,9 +344,10 @@ class PageMaker:
 def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site, aliases: list, page_makers=()):
     """A function that gives the search index's files. Where they have to be made and a build runs
     alone in its process (`build`, not `serve`), a forked copy of the build makes them and keeps
-    them in the cache while the pages are rendered here, then renders pages too (calling
-    ``page_makers`` in turn, each of which keeps its page in the cache) until this process asks for the files:
-    the function stops the copy, waits for it, then reads them (or makes them, if the copy failed)."""
+    them in the cache while the pages are rendered here, then renders pages too (calling each of
+    ``page_makers`` in turn, which keeps its page in the cache) until this process asks for the
+    files: the function stops the copy, waits for it, then reads them (or makes them, if the copy
+    failed)."""
     files = partial(search_index_files, cache, ordered, site, aliases)
     key = search_index_key(cache, ordered, site, aliases)
     if key is None or cache.memory is not None or cache.has(key) or not can_fork():
