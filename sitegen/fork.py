@@ -29,3 +29,17 @@ def quietly(work, *args) -> None:
         work(*args)
     except BaseException:
         os._exit(1)
+
+
+class Stop:
+    """What a copy asks between two pieces of work: whether the build asked it to stop, or is gone
+    (a killed build leaves no copy working on, and holding its locks). Made before the fork."""
+
+    def __init__(self) -> None:
+        self.event, self.parent = multiprocessing.get_context("fork").Event(), os.getpid()
+
+    def set(self) -> None:
+        self.event.set()
+
+    def asked(self) -> bool:
+        return self.event.is_set() or os.getppid() != self.parent

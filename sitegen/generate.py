@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import posixpath
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
@@ -14,7 +12,7 @@ import jinja2
 
 from .cache import EntryLost, PickleCache, StoredText, entry_lost, listing_of
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
-from .fork import can_fork, start_copy
+from .fork import Stop, can_fork, start_copy
 from .indexes import (
     by_year_and_month,
     hosts,
@@ -352,13 +350,12 @@ def search_index_ahead(cache: PickleCache, ordered: list[Interview], site: Site,
     key = search_index_key(cache, ordered, site, aliases)
     if key is None or cache.memory is not None or cache.has(key) or not can_fork():
         return files
-    stop, parent = multiprocessing.get_context("fork").Event(), os.getpid()
+    stop = Stop()
 
     def in_copy() -> None:
         files()
         for make_page in page_makers:
-            # A killed build leaves no copy working on.
-            if stop.is_set() or os.getppid() != parent:
+            if stop.asked():
                 return
             make_page()
 

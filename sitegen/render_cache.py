@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import multiprocessing
-import os
 from importlib.metadata import version
 from itertools import chain
 from pathlib import Path
@@ -24,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from .cache import PickleCache
 from .disk import prefetch_beside
-from .fork import can_fork, start_copy
+from .fork import Stop, can_fork, start_copy
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 
@@ -135,7 +133,7 @@ class ConvertAhead(BasePlugin):
 
     def __init__(self, render_cache: RenderCache) -> None:
         self.render_cache = render_cache
-        self.helper = self.stop = self.parent = None
+        self.helper = self.stop = None
 
     def on_files(self, files, config):
         pages = files.documentation_pages()
@@ -144,7 +142,7 @@ class ConvertAhead(BasePlugin):
         # at once here, the disk reads them while it works (see disk.py).
         prefetch_beside(chain((page.abs_src_path for page in pages if page.abs_src_path), kept))
         if len(pages) - len(kept) >= AHEAD_FROM and can_fork():
-            self.stop, self.parent = multiprocessing.get_context("fork").Event(), os.getpid()
+            self.stop = Stop()
             self.helper = start_copy(self.convert_from_end, pages, config, files)
         return files
 
@@ -164,8 +162,7 @@ class ConvertAhead(BasePlugin):
     def convert_from_end(self, pages, config, files) -> None:
         quiet_logging(self.render_cache.warnings)
         for file in reversed(pages):
-            # A killed build leaves no copy working on (and holding its lock).
-            if self.stop.is_set() or os.getppid() != self.parent:
+            if self.stop.asked():
                 return
             self.render_cache.convert(Page(None, file, config), config, files)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from pathlib import Path
 
 import jinja2
@@ -21,7 +20,7 @@ from mkdocs.commands.build import _build_page
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import InclusionLevel
 
-from .fork import can_fork, start_copy
+from .fork import Stop, can_fork, start_copy
 from .render_cache import WarningCounter, quiet_logging
 
 WRITE_AHEAD_FROM = 200  # pages, below which a second process costs more than it saves
@@ -49,8 +48,8 @@ class WriteAhead(BasePlugin):
             return env
         self.doc_files, self.pages = doc_files, [file.page for file in doc_files[int(len(doc_files) * KEPT_HERE) :]]
         context = multiprocessing.get_context("fork")
-        self.stop, (self.results, sender) = context.Event(), context.Pipe(duplex=False)
-        self.helper = start_copy(self.write_pages, config, env, sender, os.getpid())
+        self.stop, (self.results, sender) = Stop(), context.Pipe(duplex=False)
+        self.helper = start_copy(self.write_pages, config, env, sender)
         if self.helper is None:
             return env
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({LEFT_EMPTY: ""}), env.loader])
@@ -61,13 +60,12 @@ class WriteAhead(BasePlugin):
             self.meta[page.file.src_uri], page.meta = page.meta, {**page.meta, "template": LEFT_EMPTY}
         return env
 
-    def write_pages(self, config, env, sender, parent: int) -> None:
+    def write_pages(self, config, env, sender) -> None:
         counter = WarningCounter()
         logging.getLogger("mkdocs").addHandler(counter)
         quiet_logging(counter)
         for page in self.pages:
-            # A failed or killed build leaves no copy writing its site.
-            if self.stop.is_set() or os.getppid() != parent:
+            if self.stop.asked():  # a failed or killed build leaves no copy writing its site
                 return
             _build_page(page, config, self.doc_files, self.nav, env)
         written = {page.file.dest_uri: self.digests.digests[page.file.dest_uri] for page in self.pages}
