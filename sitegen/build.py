@@ -312,9 +312,13 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     if interview.blocks is None:
         cache.has(body_key(cache, key))  # the head's key was asked for already
     else:
-        cache.put(body_key(cache, key), body_of(interview))
-        cache.put(key, (article, head_of(interview)))
+        keep_seed(cache, key, article, interview)
     return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
+
+
+def keep_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
+    cache.put(body_key(cache, key), body_of(interview))
+    cache.put(key, (article, head_of(interview)))
 
 
 def body_of(interview: Interview) -> tuple:
@@ -402,8 +406,7 @@ def load_apart(source: tuple[str, bytes], data: DataFiles, store: PickleCache | 
     article, interview = loaded
     key = store.key(*source)
     interview = replace(interview, source_key=key)
-    store.put(body_key(store, key), body_of(interview))
-    store.put(key, (article, head_of(interview)))
+    keep_seed(store, key, article, interview)
     return article, head_of(interview)
 
 
