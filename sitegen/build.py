@@ -20,7 +20,7 @@ from stat import S_ISREG
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
-from .cache import PickleCache, StoredDict, StoredTuple, content_digest, fingerprint
+from .cache import PickleCache, StoredDict, StoredTuple, body_key, content_digest, fingerprint
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .disk import prefetch, remove_tree
@@ -354,10 +354,6 @@ def with_stored_body(cache: PickleCache, key: str, interview: Interview, remake)
         "topic_excerpts": StoredDict(lambda: read()[2]),
     }
     return replace(interview, **body)
-
-
-def body_key(cache: PickleCache, key: str) -> str:
-    return cache.key("body", key.encode())
 
 
 def worker_count(sources: int) -> int:

@@ -289,6 +289,12 @@ class PickleCache:
                 path.unlink(missing_ok=True)
 
 
+def body_key(cache: PickleCache, key: str) -> str:
+    """The entry of the body (blocks, search tokens, topic passages) of a seed's interview, whose
+    head is kept under the seed's key."""
+    return cache.key("body", key.encode())
+
+
 class Stored:
     """A value read from a cache entry when it is needed: a warm build shows most interviews by
     their header alone and never reads their blocks. Held once read, unless ``keep`` is False: then

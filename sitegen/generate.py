@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import EntryLost, PickleCache, StoredText, entry_lost, listing_of
+from .cache import EntryLost, PickleCache, Reader, StoredText, body_key, entry_lost, listing_of
 from .feeds import JSON_FEED_PATH, RSS_PATH, json_feed, rss_feed
 from .fork import Stop, can_fork, start_copy
 from .indexes import (
@@ -34,7 +34,14 @@ from .pages import make_environment, render_index, render_interview
 from .predictions import Prediction
 from .progress import progress
 from .quotes import EditorQuote
-from .search_index import OFFLINE_SCRIPT, SearchIndex, build_search_index, offline_script, updated_index
+from .search_index import (
+    OFFLINE_SCRIPT,
+    Postings,
+    SearchIndex,
+    build_search_index,
+    offline_script,
+    updated_index,
+)
 from .template_inputs import inputs_digest, template_reads
 from .topics import Topic
 
@@ -156,6 +163,7 @@ def generated_files(cache: PickleCache, interviews: list[Interview], site: Site,
             cache.plan(key, pages)
     for name in KEPT_FOR_THE_NEXT_EDIT:
         cache.has(cache.key(name, b""))  # kept past pruning, also by a build that made nothing
+    keep_last_index(cache)
     cache.prune()
     return pages
 
@@ -386,7 +394,7 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
     made = []
 
     def make(previous=None) -> dict:
-        made[:] = [updated_index(previous, ordered, site.page_url, aliases)]
+        made[:] = [updated_index(previous, ordered, site.page_url, aliases, partial(indexed_tokens, cache))]
         return made[0].files
 
     def update() -> dict:
@@ -408,8 +416,9 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
     if holding:
         cache.hold("search index", index)
     else:
-        # The files are kept in their groups: the index keeps where they are.
-        cache.put(last_key, (listing_of(files), replace(index, files=None)))
+        # The files are kept in their groups and the postings in their parts: the index keeps where.
+        parts = kept_parts(cache, key, index.postings)
+        cache.put(last_key, (listing_of(files), replace(index, files=None, postings=None), parts))
     return files
 
 
@@ -417,10 +426,47 @@ LAST_INDEX = "last search index"
 
 
 def last_index(cache: PickleCache, last_key: str) -> SearchIndex | None:
-    """The index the last build made, for this one to update; None when its entries are gone."""
+    """The index the last build made, for this one to update; None when its entries are gone. Its
+    postings are read part by part, as the update needs them."""
     last = cache.get(last_key)
     files = None if last is None else cache.listed_files(last[0], entry_lost, keep=False)
-    return None if files is None else replace(last[1], files=files)
+    if files is None:
+        return None
+    listing, index, parts = last
+    parts = [{} if part is None else Reader(cache, part, entry_lost, keep=False) for part in parts]
+    return replace(index, files=files, postings=Postings(index.shards, parts))
+
+
+def kept_parts(cache: PickleCache, key: str, postings: Postings) -> list[str | None]:
+    """The entry of each part of the postings (None for an empty one): a part read from an entry
+    stays in it, another is kept in a new one."""
+    entries: list[str | None] = []
+    for number, part in enumerate(postings.parts):
+        if isinstance(part, Reader):
+            cache.has(part.key)
+            entries.append(part.key)
+        elif part:
+            entries.append(cache.key("search postings", f"{key} {number}".encode()))
+            cache.put(entries[-1], part)
+        else:
+            entries.append(None)
+    return entries
+
+
+def keep_last_index(cache: PickleCache) -> None:
+    """The last index and the parts of its postings are kept past pruning, also by a build that made
+    nothing: the next edit updates them."""
+    last = cache.get(cache.key(LAST_INDEX, b""))
+    for part in last[2] if last else ():
+        if part is not None:
+            cache.has(part)
+
+
+def indexed_tokens(cache: PickleCache, source_key: str):
+    """The search tokens of the interview loaded from the seed with this key, while its body entry
+    is kept (the build after its seed is edited has not pruned it yet); else None."""
+    body = cache.peek(body_key(cache, source_key))
+    return body[1] if isinstance(body, tuple) else None
 
 
 def interviews_key(cache: PickleCache, name: str, interviews: list[Interview], inputs) -> str | None:
@@ -458,7 +504,7 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
 FIDELITY_PARTS = "fidelity parts"
 TEMPLATE_READS = "template reads"
 # Entries the next build after an edit starts from, kept while nothing changes.
-KEPT_FOR_THE_NEXT_EDIT = (LAST_INDEX, FIDELITY_PARTS, TEMPLATE_READS)
+KEPT_FOR_THE_NEXT_EDIT = (FIDELITY_PARTS, TEMPLATE_READS)  # and the last index: keep_last_index
 
 
 def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:

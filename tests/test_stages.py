@@ -371,11 +371,13 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
         assert build_of(edited) == real(edited, site.page_url).files
         assert made == [1], "made anew"
     # What is kept: the plan, the list of where each file of the index is, the rest of the index
-    # (with that list), and the groups of files the list names; the groups it replaced are pruned.
+    # (with that list and the entries of its postings' parts), the groups of files the list names
+    # and those parts; the groups and parts it replaced are pruned.
     entries = {entry.stem: load_entry(entry.read_bytes()) for entry in tmp_path.glob("*.pickle")}
-    (listing, _) = next(value for value in entries.values() if isinstance(value, tuple))
+    (listing, _, parts) = next(value for value in entries.values() if isinstance(value, tuple))
     groups = {group for group, _ in listing.values()}
-    assert groups <= set(entries) and len(entries) == len(groups) + 3
+    parts = {part for part in parts if part}
+    assert groups | parts <= set(entries) and len(entries) == len(groups) + len(parts) + 3
     # With the groups of the last index's files damaged, an edit that needs one makes it anew.
     for group in groups:
         (tmp_path / f"{group}.pickle").write_bytes(b"damaged")
@@ -388,6 +390,49 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
     edited = [numbered(["第0篇改谈开源。"])[0], *numbered(BODIES)[1:]]
     assert build_of(edited) == real(edited, site.page_url).files
     assert made == [1, 1, 1]
+
+
+@pytest.mark.parametrize("body", ["kept", "gone"])
+def test_an_edit_reads_and_writes_only_the_parts_of_the_postings_it_touches(tmp_path, monkeypatch, body):
+    """The last index's postings are kept in parts by shard. What the edited interview was indexed
+    with comes from its body entry while that is kept: then only the parts of the tokens it changed
+    are read, and only they are written again. Without it, every part is read."""
+    from sitegen.cache import PickleCache, body_key
+    from sitegen.generate import LAST_INDEX, generated_files, search_index_files
+
+    monkeypatch.setattr(search_index, "TARGET_SHARD_BYTES", 40)
+    site = Site("访谈录", "", "https://example.org/")
+    before, edited = numbered(BODIES), numbered([BODIES[0].replace("智能", "量子"), *BODIES[1:]])
+    read: list[str] = []
+    peek = cache_module.PickleCache.peek
+    monkeypatch.setattr(cache_module.PickleCache, "peek", lambda cache, key: read.append(key) or peek(cache, key))
+
+    def build_of(interviews: list) -> tuple[dict, list]:
+        cache = PickleCache(tmp_path)
+        for made in interviews if body == "kept" else ():
+            cache.put(body_key(cache, made.source_key), (None, search_index.search_tokens(made), None))
+        files = generated_files(cache, interviews, site, lambda: search_index_files(cache, interviews, site, []))
+        return texts(files), PickleCache(tmp_path).get(cache.key(LAST_INDEX, b""))[2]
+
+    _, parts_before = build_of(before)
+    read.clear()
+    files, parts_after = build_of(edited)
+    assert files == search_index.build_search_index(edited, site.page_url)
+    was, now = (dict(search_index.token_frequencies(search_index.search_tokens(i))) for i in (before[0], edited[0]))
+    shards = search_index.make_index(before, url_of).shards
+    touched = {
+        search_index.part_of(token, shards) for token in was.keys() | now.keys() if was.get(token) != now.get(token)
+    }
+    stored = [number for number, part in enumerate(parts_before) if part]
+    assert len(stored) > 2 * len(touched)
+    rewritten = [number for number in stored if parts_after[number] != parts_before[number]]
+    assert set(rewritten) <= touched and rewritten
+    read_parts = [number for number in stored if parts_before[number] in read]
+    assert read_parts == (rewritten if body == "kept" else stored)
+    for number in rewritten:
+        assert not (tmp_path / f"{parts_before[number]}.pickle").exists()
+    for number in set(stored) - set(rewritten):
+        assert (tmp_path / f"{parts_before[number]}.pickle").exists()
 
 
 @pytest.mark.parametrize("copy_fails", [False, True], ids=["copy", "copy fails"])
