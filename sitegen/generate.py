@@ -209,9 +209,12 @@ def render_site(
     forecasts = prediction_entries(predictions, ordered, topic_by_slug)
     asked = question_groups(ordered)
     marks = prediction_marks(forecasts)
+    # Index pages name the topics and count them; a topic's items would tie every such page (and
+    # its cache key, worked out from them all) to every interview.
+    named = [{"topic": entry["topic"], "count": entry["count"]} for entry in entries]
     shared = {
         "interviews": ordered,
-        "topics": entries,
+        "topics": named,
         "topics_by_slug": topic_by_slug,
         "years": years,
         "hosts": hosts(ordered),
@@ -273,8 +276,6 @@ def render_site(
     paged("quotes/index.md", "quotes.md.j2", "quotes", key_point_groups(ordered), picked=picked)
     count = shared["question_count"]
     # Questions come in whole interviews; a page holds per_page questions, not per_page interviews.
-    # The filter names the topics; their items would only tie every page to every interview.
-    named = [{"topic": entry["topic"], "count": entry["count"]} for entry in entries]
     paged(
         "questions/index.md",
         "questions.md.j2",
@@ -282,7 +283,6 @@ def render_site(
         asked,
         weight=question_count,
         fill={"count": count},
-        topics=named,
     )
     index(
         "predictions/index.md",
