@@ -20,7 +20,7 @@ from stat import S_ISREG
 from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin
 
-from .cache import PickleCache, StoredDict, StoredTuple, body_key, content_digest, fingerprint
+from .cache import PickleCache, StoredDict, StoredTuple, body_key, content_digest, fingerprint, questions_key
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .disk import prefetch, remove_tree
@@ -170,10 +170,12 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
     passages = {topic.slug: excerpts(interview, topic) for topic in data.topics if topic.slug in interview.topics}
     # The article's body lines are in the interview now; its header is what is kept of it.
     article = replace(article, body=())
+    questions = tuple(questions_of(interview))
     derived = {
         "topic_excerpts": passages,
         "search_tokens": search_tokens(interview),
-        "questions": tuple(questions_of(interview)),
+        "questions": questions,
+        "question_count": len(questions),
         "key_points": tuple(key_points_of(interview)),
     }
     return article, replace(interview, **derived)
@@ -255,7 +257,7 @@ def load_seeds(paths: list[Path], data: DataFiles, cache: PickleCache) -> list:
     read: dict[int, bytes] = {}
     keys = seed_keys(paths, cache, read)
     cache.prefetch(keys)
-    remakes = [partial(body_anew, path, data) for path in paths]
+    remakes = [partial(interview_anew, path, data) for path in paths]
     loaded = [stored_seed(cache, key, remake) for key, remake in zip(keys, remakes, strict=True)]
     missing = [i for i, value in enumerate(loaded) if value is None]
     store = PickleCache(cache.folder, cache.salt) if cache.folder is not None else None
@@ -304,13 +306,16 @@ def seed_keys(paths: list[Path], cache: PickleCache, read: dict[int, bytes]) -> 
 
 
 def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview, remake) -> Interview:
-    """A seed's interview is kept in two entries: its body (blocks, search tokens and topic
-    passages), which a build reads only for the pages it renders again, and the rest under the
-    seed's key. The interview is then held as a cached one is (see with_stored_body): holding every
-    body as loaded would keep the whole archive in memory through the build. An interview without
-    blocks was kept, both entries, by the worker that loaded it (see load_apart)."""
+    """A seed's interview is kept in three entries: its body (blocks, search tokens and topic
+    passages) and its questions, which a build reads only for the pages it renders again, and the
+    rest under the seed's key. The interview is then held as a cached one is (see
+    with_stored_body): holding every body as loaded would keep the whole archive in memory through
+    the build. An interview without blocks was kept, all three entries, by the worker that loaded
+    it (see load_apart)."""
     if interview.blocks is None:
-        cache.has(body_key(cache, key))  # the head's key was asked for already
+        # Kept past pruning; the head's key was asked for already.
+        cache.has(body_key(cache, key))
+        cache.has(questions_key(cache, key))
     else:
         keep_seed(cache, key, article, interview)
     return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
@@ -318,6 +323,7 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
 
 def keep_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
     cache.put(body_key(cache, key), body_of(interview))
+    cache.put(questions_key(cache, key), interview.questions)
     cache.put(key, (article, head_of(interview)))
 
 
@@ -326,32 +332,36 @@ def body_of(interview: Interview) -> tuple:
 
 
 def head_of(interview: Interview) -> Interview:
-    return replace(interview, blocks=None, search_tokens=None, topic_excerpts=None)
+    """What every build reads of an interview: its questions are most of the rest, and only the
+    pages that list them read them (their count is kept)."""
+    return replace(interview, blocks=None, search_tokens=None, topic_excerpts=None, questions=None)
 
 
-def body_anew(path: Path, data: DataFiles) -> tuple:
-    """A seed's body loaded again, for a body entry found damaged when it is read."""
-    return body_of(parse_and_clean(display_path(path), path.read_bytes(), data)[1])
+def interview_anew(path: Path, data: DataFiles) -> Interview:
+    """A seed's interview loaded again, for an entry of its body or questions found damaged."""
+    return parse_and_clean(display_path(path), path.read_bytes(), data)[1]
 
 
 def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Interview] | None:
-    """A seed's (article, interview) from the cache, its body read when it is needed (``remake()``
-    gives the body anew if its entry turns out to be damaged)."""
+    """A seed's (article, interview) from the cache, its body and questions read when they are
+    needed (``remake()`` gives the interview anew if their entry turns out to be damaged)."""
     head = cache.get(key)
-    if head is None or not cache.has(body_key(cache, key)):
+    if head is None or not cache.has(body_key(cache, key)) or not cache.has(questions_key(cache, key)):
         return None
     article, interview = head
     return article, with_stored_body(cache, key, interview, remake)
 
 
 def with_stored_body(cache: PickleCache, key: str, interview: Interview, remake) -> Interview:
-    # Blocks and search tokens are not held: a build that renders every page and the whole search
-    # index (the first one) would otherwise end up holding every body, most of the archive.
-    read = partial(cache.get_latest, body_key(cache, key), remake)
+    # Blocks, search tokens and questions are not held: a build that renders every page and the
+    # whole search index (the first one) would otherwise end up holding every body, most of the archive.
+    read = partial(cache.get_latest, body_key(cache, key), lambda: body_of(remake()))
+    questions = partial(cache.get_latest, questions_key(cache, key), lambda: remake().questions)
     body = {
         "blocks": StoredTuple(lambda: read()[0], keep=False),
         "search_tokens": StoredTuple(lambda: read()[1], keep=False),
         "topic_excerpts": StoredDict(lambda: read()[2]),
+        "questions": StoredTuple(questions, keep=False),
     }
     return replace(interview, **body)
 

@@ -295,6 +295,11 @@ def body_key(cache: PickleCache, key: str) -> str:
     return cache.key("body", key.encode())
 
 
+def questions_key(cache: PickleCache, key: str) -> str:
+    """The entry of the questions of a seed's interview: only the pages that list them read them."""
+    return cache.key("questions", key.encode())
+
+
 class Stored:
     """A value read from a cache entry when it is needed: a warm build shows most interviews by
     their header alone and never reads their blocks. Held once read, unless ``keep`` is False: then

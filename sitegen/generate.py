@@ -71,7 +71,7 @@ def paginate(path: str, items, size: int, weight=None) -> list[dict]:
 
 
 def question_count(group: dict) -> int:
-    return len(group["questions"])
+    return group["count"]
 
 
 def weighted_chunks(items, size: int, weight) -> list[list]:
@@ -220,7 +220,7 @@ def render_site(
         "hosts": hosts(ordered),
         "total_words": sum(i.word_count for i in ordered),
         "predictions": forecasts,
-        "question_count": sum(len(group["questions"]) for group in asked),
+        "question_count": sum(group["count"] for group in asked),
     }
     aliases = [[topic.name, *topic.words] for topic in topics]
     pages: dict[str, PageText] = {}

@@ -112,9 +112,12 @@ def nearest_in_time(members: list[tuple[float, str, int]], when: float, n: int, 
 def topic_entries(topics: tuple[Topic, ...], interviews: list[Interview]) -> list[dict]:
     """Topics that have interviews, most discussed first, each with its interviews and excerpts."""
     entries = []
-    ordered = newest_first(interviews)
+    by_topic: dict[str, list[Interview]] = defaultdict(list)
+    for interview in newest_first(interviews):
+        for slug in dict.fromkeys(interview.topics):
+            by_topic[slug].append(interview)
     for position, topic in enumerate(topics):
-        members = [i for i in ordered if topic.slug in i.topics]
+        members = by_topic.get(topic.slug)
         if not members:
             continue
         items = [
@@ -156,15 +159,18 @@ MAX_CHART_MONTHS = 36
 def topic_chart(entries: list[dict], interviews: list[Interview]) -> dict:
     """Topics × months (or years, over a long span) with interviews: mentions per cell and a shade
     from 0 to 1 for the SVG."""
+    published = {interview.slug: interview.header.published for interview in interviews}
     period = "%Y-%m"
-    if len({i.header.published.strftime(period) for i in interviews}) > MAX_CHART_MONTHS:
+    if len({(day.year, day.month) for day in published.values()}) > MAX_CHART_MONTHS:
         period = "%Y"
-    months = sorted({i.header.published.strftime(period) for i in interviews})
+    # Each interview's cell worked out once: a large archive has tens of thousands of topic items.
+    month_of = {slug: day.strftime(period) for slug, day in published.items()}
+    months = sorted(set(month_of.values()))
     rows = []
     for entry in entries:
         per_month = dict.fromkeys(months, 0)
         for item in entry["items"]:
-            per_month[item["interview"].header.published.strftime(period)] += item["hits"]
+            per_month[month_of[item["interview"].slug]] += item["hits"]
         rows.append({"topic": entry["topic"], "cells": [{"month": m, "hits": per_month[m]} for m in months]})
     peak = max((cell["hits"] for row in rows for cell in row["cells"]), default=0) or 1
     for row in rows:
@@ -288,12 +294,18 @@ def key_points_in(interview: Interview) -> list[dict]:
 
 
 def question_groups(interviews: list[Interview]) -> list[dict]:
-    """Interviews newest first, each with its questions; interviews without turns are left out."""
-    groups = [
-        InterviewPart(("questions", interview), interview=interview, questions=questions_in(interview))
-        for interview in interviews
-    ]
-    return [group for group in groups if group["questions"]]
+    """Interviews newest first, each with its count of questions and the questions, read when a
+    page shows them; interviews without questions are left out."""
+    groups = []
+    for interview in interviews:
+        if count := questions_counted(interview):
+            later = {"questions": partial(questions_in, interview)}
+            groups.append(InterviewPart(("questions", interview), interview=interview, count=count, later=later))
+    return groups
+
+
+def questions_counted(interview: Interview) -> int:
+    return len(questions_in(interview)) if interview.question_count is None else interview.question_count
 
 
 def quote_entries(quotes: tuple[EditorQuote, ...], interviews: list[Interview]) -> list[dict]:

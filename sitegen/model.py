@@ -209,12 +209,13 @@ class Interview(Record):
     ledger: Ledger = Ledger(0, 0, 0, 0)
     topic_hits: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     # Derived once when the seed is loaded, and cached with it: the passages of each of its topics,
-    # the search tokens of its sections, its questions (indexes.questions_of), the items of its
+    # the search tokens of its sections, its questions (indexes.questions_of) and their count, the items of its
     # key-point sections (quotes.key_points_of), and the key of its cache entry (its seed's bytes,
     # the code and the data), which the pages made from it are cached under.
     topic_excerpts: dict[str, list] = field(default_factory=dict, compare=False, hash=False)
     search_tokens: tuple | None = field(default=None, compare=False, hash=False)
     questions: tuple | None = field(default=None, compare=False, hash=False)
+    question_count: int | None = field(default=None, compare=False, hash=False)
     key_points: tuple | None = field(default=None, compare=False, hash=False)
     source_key: str = field(default="", compare=False, hash=False)
 

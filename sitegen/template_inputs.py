@@ -41,6 +41,9 @@ def describe(value, memo: dict[int, tuple]) -> str | None:
     values must not change while it does."""
     if isinstance(value, PLAIN):
         return repr(value)
+    if isinstance(value, InterviewPart):
+        # Shown on one page, by tens of thousands in a large archive: its text, not a digest kept.
+        return describe_composite(value, memo)
     known = memo.get(id(value))
     if known is not None:
         return known[1]
@@ -56,7 +59,6 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     if isinstance(value, Interview):
         return f"interview {value.source_key} {value.slug}" if value.source_key else None
     if isinstance(value, InterviewPart):
-        # Its own text, not its digest: thousands of parts are described in a large archive.
         made_from = describe_composite(value.made_from, memo)
         return None if made_from is None else f"part {made_from}"
     if isinstance(value, dict):

@@ -41,15 +41,29 @@ def load(project: build.Project):
     return interviews
 
 
+def seed_entries(project: build.Project, kind: str) -> list[Path]:
+    """The seed cache's entries of one kind: "head" (a seed's article and interview but its body and
+    questions), "body" (blocks, search tokens, topic passages) or "questions"."""
+    found = []
+    for entry in sorted((project.cache_dir / "seeds").glob("*.pickle")):
+        value = load_entry(entry.read_bytes())
+        if not isinstance(value, tuple):
+            continue
+        if len(value) == 2 and isinstance(value[0], Article):
+            found += [entry] if kind == "head" else []
+        elif len(value) == 3 and isinstance(value[0], tuple):
+            found += [entry] if kind == "body" else []
+        elif all(isinstance(question, dict) for question in value):
+            found += [entry] if kind == "questions" else []
+    return found
+
+
 def entries(project: build.Project) -> list[Path]:
-    """The seeds' entries (an entry per seed holds all of it but its body)."""
-    every = sorted((project.cache_dir / "seeds").glob("*.pickle"))
-    return [entry for entry in every if isinstance(load_entry(entry.read_bytes())[0], Article)]
+    return seed_entries(project, "head")
 
 
 def bodies(project: build.Project) -> list[Path]:
-    every = set((project.cache_dir / "seeds").glob("*.pickle"))
-    return sorted(every - set(entries(project)))
+    return seed_entries(project, "body")
 
 
 def plant_titles(project: build.Project) -> None:
@@ -148,11 +162,15 @@ def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     # (load_project reads the bodies of the seeds data/quotes.yml quotes, to check the quotes.)
     data = build.load_data(project.data_dir)
     cached = build.load_interviews(project.seeds_dir, data, Problems(), project.seed_cache())
-    for body in bodies(project):
-        body.unlink()
-    # The headers, topics and questions came with the entry; the blocks are read on first use.
+    assert len(seed_entries(project, "questions")) == 2
+    for entry in bodies(project) + seed_entries(project, "questions"):
+        entry.unlink()
+    # The headers, topics and count of questions came with the entry; the rest is read on first use.
     assert [i.header for i in cached] == [i.header for i in first]
+    assert [i.question_count for i in cached] == [len(i.questions) for i in first] != [0, 0]
+    assert [load_entry(e.read_bytes())[1].questions for e in entries(project)] == [None, None]
     assert [i.questions for i in cached] == [i.questions for i in first]
+    assert len(seed_entries(project, "questions")) == 2, "made again and kept"
     # Read on first use (here the entries are gone, so the body is made again and kept).
     assert cached[0].blocks == first[0].blocks and len(bodies(project)) == 1
     assert cached[1].topic_excerpts == first[1].topic_excerpts and len(bodies(project)) == 2
@@ -241,7 +259,7 @@ def test_seeds_loaded_in_workers_are_kept_there_and_read_back_as_loaded_here(tmp
     cache = build.PickleCache(tmp_path / "cache")
     loaded = build.load_seeds(sorted(seeds.glob("*.txt")), data, cache)
     assert put_here == []  # nothing was sent here to be written
-    assert len(list(cache.files())) == 2 * len(paths)
+    assert len(list(cache.files())) == 3 * len(paths)  # each seed's head, body and questions
     serial = [build.load_or_error(("seeds/" + p.name, p.read_bytes()), data)[1] for p in sorted(seeds.glob("*.txt"))]
     for (_, interview), expected in zip(loaded, serial, strict=True):
         assert list(interview.blocks) == list(expected.blocks)
@@ -252,6 +270,7 @@ def test_seeds_loaded_in_workers_are_kept_there_and_read_back_as_loaded_here(tmp
     keys = [cache.key("seeds/" + p.name, p.read_bytes()) for p in sorted(seeds.glob("*.txt"))]
     assert [interview.source_key for _, interview in again] == keys
     assert [build.head_of(i) for _, i in again] == [build.head_of(i) for _, i in loaded]
+    assert [list(i.questions) for _, i in again] == [list(i.questions) for i in serial]
 
 
 def test_many_seeds_load_on_every_core_with_the_same_result_and_errors(tmp_path):

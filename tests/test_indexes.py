@@ -135,5 +135,8 @@ def test_questions_are_worked_out_when_a_seed_is_loaded_and_used_from_there():
     assert loaded.questions and list(loaded.questions) == questions_of(replace(loaded, questions=None))
     assert set(loaded.topic_excerpts) == set(loaded.topics) and loaded.topics
     planted = ({"asker": "主持人", "question": "来自加载时的问题？", "full": "", "turn": "t1", "answer": "t2"},)
-    groups = question_groups([replace(loaded, questions=planted), replace(loaded, questions=())])
-    assert [group["questions"] for group in groups] == [list(planted)]
+    groups = question_groups(
+        [replace(loaded, questions=planted, question_count=1), replace(loaded, questions=(), question_count=0)]
+    )
+    assert [group["questions"] for group in groups] == [list(planted)] and groups[0]["count"] == 1
+    assert loaded.question_count == len(loaded.questions)

@@ -81,6 +81,10 @@ def test_a_part_of_an_interview_is_what_it_was_made_from_not_its_values():
     unkeyed = replace(made, source_key="")
     assert describe(InterviewPart(("questions", unkeyed), interview=unkeyed, questions=[]), {}) is None
     assert item == {"interview": made, "hits": 3, "excerpts": ["一段。"]}
+    # A page shows each part once, and an archive has tens of thousands: no digest of one is kept.
+    memo: dict = {}
+    describe([item, other_topic], memo)
+    assert [value for value, _ in memo.values() if isinstance(value, InterviewPart)] == []
 
 
 def test_a_later_value_of_a_part_is_worked_out_once_when_it_is_read():
