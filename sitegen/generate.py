@@ -419,10 +419,14 @@ def search_index_files(cache: PickleCache, ordered: list[Interview], site: Site,
         # The files are kept in their groups and the postings in their parts: the index keeps where.
         parts = kept_parts(cache, key, index.postings)
         cache.put(last_key, (listing_of(files), replace(index, files=None, postings=None), parts))
+        cache.put(cache.key(LAST_INDEX_PARTS, b""), parts)
     return files
 
 
 LAST_INDEX = "last search index"
+# The entries of its postings' parts again, apart: a build that makes nothing keeps them past
+# pruning without reading the index (every token, by shard).
+LAST_INDEX_PARTS = "last search index parts"
 
 
 def last_index(cache: PickleCache, last_key: str) -> SearchIndex | None:
@@ -454,10 +458,9 @@ def kept_parts(cache: PickleCache, key: str, postings: Postings) -> list[str | N
 
 
 def keep_last_index(cache: PickleCache) -> None:
-    """The last index and the parts of its postings are kept past pruning, also by a build that made
-    nothing: the next edit updates them."""
-    last = cache.get(cache.key(LAST_INDEX, b""))
-    for part in last[2] if last else ():
+    """The parts of the last index's postings are kept past pruning, also by a build that made
+    nothing: the next edit updates them. (Parts lost all the same make the index anew.)"""
+    for part in cache.get(cache.key(LAST_INDEX_PARTS, b"")) or ():
         if part is not None:
             cache.has(part)
 
@@ -504,7 +507,7 @@ def fidelity_file(cache: PickleCache, interviews: list[Interview]) -> PageText:
 FIDELITY_PARTS = "fidelity parts"
 TEMPLATE_READS = "template reads"
 # Entries the next build after an edit starts from, kept while nothing changes.
-KEPT_FOR_THE_NEXT_EDIT = (FIDELITY_PARTS, TEMPLATE_READS)  # and the last index: keep_last_index
+KEPT_FOR_THE_NEXT_EDIT = (LAST_INDEX, LAST_INDEX_PARTS, FIDELITY_PARTS, TEMPLATE_READS)  # see keep_last_index
 
 
 def fidelity_report(interviews: list[Interview], parts: dict | None = None) -> str:

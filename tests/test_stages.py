@@ -349,7 +349,7 @@ def test_a_process_that_builds_again_updates_the_search_index_it_holds(tmp_path,
 
 def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, monkeypatch):
     from sitegen.cache import PickleCache
-    from sitegen.generate import generated_files, search_index_files
+    from sitegen.generate import LAST_INDEX, generated_files, search_index_files
 
     site = Site("访谈录", "", "https://example.org/")
     made = []
@@ -371,13 +371,21 @@ def test_a_build_after_an_edit_updates_the_index_the_last_build_kept(tmp_path, m
         assert build_of(edited) == real(edited, site.page_url).files
         assert made == [1], "made anew"
     # What is kept: the plan, the list of where each file of the index is, the rest of the index
-    # (with that list and the entries of its postings' parts), the groups of files the list names
-    # and those parts; the groups and parts it replaced are pruned.
+    # (with that list and the entries of its postings' parts), those entries again, the groups of
+    # files the list names and those parts; the groups and parts it replaced are pruned.
     entries = {entry.stem: load_entry(entry.read_bytes()) for entry in tmp_path.glob("*.pickle")}
     (listing, _, parts) = next(value for value in entries.values() if isinstance(value, tuple))
     groups = {group for group, _ in listing.values()}
     parts = {part for part in parts if part}
-    assert groups | parts <= set(entries) and len(entries) == len(groups) + len(parts) + 3
+    assert groups | parts <= set(entries) and len(entries) == len(groups) + len(parts) + 4
+    # A build that makes nothing keeps the last index's entries without reading the index.
+    read: list[str] = []
+    real_get = PickleCache.get
+    monkeypatch.setattr(PickleCache, "get", lambda self, key, *args: read.append(key) or real_get(self, key, *args))
+    build_of(edited)
+    monkeypatch.setattr(PickleCache, "get", real_get)
+    assert read and PickleCache(tmp_path).key(LAST_INDEX, b"") not in read
+    assert parts <= {entry.stem for entry in tmp_path.glob("*.pickle")}, "and keeps its parts"
     # With the groups of the last index's files damaged, an edit that needs one makes it anew.
     for group in groups:
         (tmp_path / f"{group}.pickle").write_bytes(b"damaged")
