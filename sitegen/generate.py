@@ -436,7 +436,7 @@ def last_index(cache: PickleCache, last_key: str) -> SearchIndex | None:
     files = None if last is None else cache.listed_files(last[0], entry_lost, keep=False)
     if files is None:
         return None
-    listing, index, parts = last
+    _, index, parts = last
     parts = [{} if part is None else Reader(cache, part, entry_lost, keep=False) for part in parts]
     return replace(index, files=files, postings=Postings(index.shards, parts))
 

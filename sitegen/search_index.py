@@ -141,10 +141,10 @@ class Postings(Mapping):
         self.shards, self.parts = shards, parts
 
     @classmethod
-    def of(cls, postings: dict[str, array], shards: int) -> Postings:
+    def of(cls, postings: dict[str, array], shards: int, shard_tokens: dict[int, list[str]]) -> Postings:
         parts: list[dict] = [{} for _ in range(POSTING_PARTS)]
-        for token, items in postings.items():
-            parts[part_of(token, shards)][token] = items
+        for shard, tokens in shard_tokens.items():
+            parts[shard % POSTING_PARTS].update((token, postings[token]) for token in tokens)
         return cls(shards, parts)
 
     def part(self, number: int) -> dict[str, array]:
@@ -178,8 +178,12 @@ class Postings(Mapping):
         return Postings(self.shards, parts)
 
 
+def shard_of(token: str, shards: int) -> int:
+    return fnv1a(token) % shards
+
+
 def part_of(token: str, shards: int) -> int:
-    return fnv1a(token) % shards % POSTING_PARTS
+    return shard_of(token, shards) % POSTING_PARTS
 
 
 @dataclass
@@ -220,13 +224,13 @@ def make_index(interviews: list[Interview], url_of, aliases: list[list[str]] = (
     shards = shard_count(size)
     shard_tokens: dict[int, list[str]] = defaultdict(list)
     for token in postings:
-        shard_tokens[fnv1a(token) % shards].append(token)
+        shard_tokens[shard_of(token, shards)].append(token)
     for shard in range(shards):
         files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), postings)
     meta = {"version": FORMAT_VERSION, "shards": shards, "docs": len(interviews), "aliases": [list(a) for a in aliases]}
     files[f"{INDEX_DIR}/meta.json"] = dumps(meta)
     identities = [identity(interview, url_of) for interview in interviews]
-    parts = Postings.of(postings, shards)
+    parts = Postings.of(postings, shards, shard_tokens)
     return SearchIndex(files, identities, parts, shards, dict(shard_tokens), list(aliases), size)
 
 
@@ -266,13 +270,13 @@ def apply_changes(previous: SearchIndex, interviews, url_of, changed: list[int],
         return make_index(interviews, url_of, previous.aliases)
     shard_tokens, files = dict(previous.shard_tokens), dict(previous.files)
     for token, items in changes.items():
-        shard = fnv1a(token) % shards
+        shard = shard_of(token, shards)
         if not items:
             shard_tokens[shard] = [other for other in shard_tokens[shard] if other != token]
         elif token not in postings:
             shard_tokens[shard] = [*shard_tokens.get(shard, ()), token]
     postings = postings.updated(changes)
-    for shard in {fnv1a(token) % shards for token in changes}:
+    for shard in {shard_of(token, shards) for token in changes}:
         files[shard_path(shard)] = shard_json(shard_tokens.get(shard, ()), postings)
     for number in changed:
         files[doc_path(number)] = doc_json(interviews[number], url_of)
