@@ -18,7 +18,8 @@ from pathlib import Path
 from stat import S_ISREG
 
 from filelock import FileLock, Timeout
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
 
 from .cache import PickleCache, StoredDict, StoredTuple, body_key, content_digest, fingerprint, questions_key
 from .clean import clean_body
@@ -43,10 +44,10 @@ from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
 from .write import (
     WriteReport,
     as_stamped,
-    in_place,
     is_synced,
     link_or_copy,
     publish_staged,
+    stage_changes,
     stamp,
     sync_generated,
 )
@@ -553,10 +554,11 @@ def mkdocs_build(
     redirects: dict[str, str],
     cache_dir: Path | None = None,
     last_site: tuple[Path, dict] | None = None,
+    overlay: StagedPages | None = None,
 ) -> dict[str, bytes]:
     """Build with the configuration the pages were generated for, from docs_dir into site_dir; the
     digest of each page written, by its path in the site. ``last_site``: the site this one
-    replaces, and its record (see PageDigests)."""
+    replaces, and its record (see PageDigests); ``overlay``: pages read from elsewhere."""
     from mkdocs.commands.build import build
 
     config.docs_dir, config.site_dir = str(docs_dir), str(site_dir)
@@ -567,9 +569,11 @@ def mkdocs_build(
         config.plugins["sitegen-convert-ahead"] = ConvertAhead(render_cache)
         config.plugins["sitegen-theme-bytecode"] = ThemeBytecode(cache_dir / JINJA_CACHE)
     config.plugins.on_startup(command="build", dirty=False)
-    with progress(total=2 * sum(1 for _ in docs_dir.rglob("*.md")), stage="MkDocs rendering") as bar:
+    overlay = overlay or StagedPages(docs_dir)
+    config.plugins["sitegen-staged-pages"] = overlay
+    with progress(stage="MkDocs rendering") as bar:
         config.plugins["sitegen-progress"] = PageCounter(bar)
-        config.plugins["sitegen-linked-files"] = LinkedStaticFiles()
+        config.plugins["sitegen-linked-files"] = LinkedStaticFiles(overlay.folder)
         config.plugins["sitegen-digests"] = digests = PageDigests(*(last_site or ()))
         config.plugins["sitegen-write-ahead"] = WriteAhead(digests)
         log = logging.getLogger("mkdocs.commands.build")
@@ -658,6 +662,11 @@ class PageCounter(BasePlugin):
     def __init__(self, bar) -> None:
         self.bar, self.process = bar, os.getpid()
 
+    @event_priority(-100)  # after every plugin that adds or removes files
+    def on_files(self, files, config):
+        self.bar.total = 2 * len(files.documentation_pages())
+        return files
+
     def on_page_content(self, html: str, **kwargs) -> str:
         self.step()
         return html
@@ -671,12 +680,42 @@ class PageCounter(BasePlugin):
             self.bar.update()
 
 
+class StagedPages(BasePlugin):
+    """MkDocs reads docs/ as it is but for the generated pages a build changed: those it reads
+    from ``folder``, where the build staged them, and those no longer generated (``removed``) it
+    does not read at all. docs/ is brought up to date only once the site is built."""
+
+    def __init__(self, folder: Path, written: list[str] = (), removed: list[str] = ()) -> None:
+        self.folder, self.written, self.removed = folder, set(written), set(removed)
+
+    @event_priority(100)  # before any plugin reads the files
+    def on_files(self, files, config):
+        if not self.written and not self.removed:
+            return files
+        kept = [file for file in files if file.src_uri not in self.written and file.src_uri not in self.removed]
+        staged = [File(name, str(self.folder), config.site_dir, config.use_directory_urls) for name in self.written]
+        # In the order MkDocs walks docs/ in: it is the order of the pages in the sitemap, the search
+        # index and a navigation that is not written out.
+        return Files(sorted(kept + staged, key=lambda file: walk_order(file.src_uri)))
+
+
+def walk_order(src_uri: str) -> list[tuple]:
+    """The place of a file in mkdocs.structure.files.get_files: folders in name order, each one's
+    files before its subfolders', an index or README first."""
+    *folders, name = src_uri.split("/")
+    return [(1, folder) for folder in folders] + [(0, os.path.splitext(name)[0] not in ("index", "README"), name)]
+
+
 class LinkedStaticFiles(BasePlugin):
-    """Hard-links the static files of docs/ (the search index is thousands of them) into the site
-    before MkDocs copies them; MkDocs then finds each already in place and leaves it."""
+    """Hard-links the static files of docs/ and of the staging folder (the search index is
+    thousands of them) into the site before MkDocs copies them; MkDocs then finds each already in
+    place and leaves it."""
+
+    def __init__(self, staged: Path | None = None) -> None:
+        self.staged = staged
 
     def on_env(self, env, config, files):
-        link_static_files(files, Path(config.docs_dir))
+        link_static_files(files, Path(config.docs_dir), self.staged)
         return env
 
 
@@ -691,13 +730,14 @@ class ThemeBytecode(BasePlugin):
         return env
 
 
-def link_static_files(files, docs_dir: Path) -> None:
+def link_static_files(files, docs_dir: Path, staged: Path | None = None) -> None:
     """Theme files are left to MkDocs: a link would tie the site to the installed package."""
     for file in files:
         if file.is_documentation_page() or file.abs_src_path is None or file.inclusion.is_excluded():
             continue
         source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
-        if not source.is_relative_to(docs_dir) or linked_twins(source, target):
+        ours = source.is_relative_to(docs_dir) or (staged is not None and source.is_relative_to(staged))
+        if not ours or linked_twins(source, target):
             continue
         # A rebuild into the same site (serve) finds the link to the file's previous version: copying
         # over it would change that version in every folder linked to it, so it is replaced.
@@ -784,14 +824,6 @@ def recover_interrupted(root: Path, targets: tuple[Path, ...]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def stage_docs(docs_dir: Path, staging_docs: Path) -> None:
-    """The staging folder starts as docs/ (hand-written files and the previous run's pages), linked."""
-    if docs_dir.exists():
-        shutil.copytree(docs_dir, staging_docs, copy_function=link_or_copy, symlinks=True)
-    else:
-        staging_docs.mkdir(parents=True)
-
-
 FULL_COLLECTION_AFTER = 10**9  # collections of the middle generation before a full one: never
 
 
@@ -829,16 +861,12 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         staging_docs, staging_site = staging / "docs", staging / "site"
-        # The staged files are docs/' own, linked: what docs/ last synced holds for them. The offline
-        # pages are not docs/', so they are compared.
+        # MkDocs reads docs/ where it is, and from staging only the pages this build changed. What
+        # docs/ last synced is known; the offline pages are not docs/', so they are compared.
         synced = project.synced_cache()
-        known = None if offline else synced.get("docs") or {}
-        if known and in_place(project.docs_dir, pages, known):
-            # Nothing to write: MkDocs reads docs/ itself, which this build leaves as it is.
-            source_docs, staged = project.docs_dir, None
-        else:
-            stage_docs(project.docs_dir, staging_docs)
-            source_docs, staged = staging_docs, sync_generated(staging_docs, pages, known)
+        known = {} if offline else synced.get("docs") or {}
+        recorded = dict(known)
+        staged = stage_changes(project.docs_dir, staging_docs, pages, known)
         # MkDocs reads the pages from disk: holding them, or the interviews' bodies they were made
         # from, in memory as well would only raise the peak.
         names, pages = sorted(pages), None
@@ -847,16 +875,18 @@ def build_site(
         newest = max((i.header.published for i in interviews), default=None)
         site_dir = project.offline_site_dir if offline else project.site_dir
         last_site = (site_dir, synced.get(site_dir.name) or {})
+        overlay = StagedPages(staging_docs, staged.written, staged.removed)
         with build_date(newest):
-            digests = mkdocs_build(config, source_docs, staging_site, redirects, project.cache_dir, last_site)
+            digests = mkdocs_build(
+                config, project.docs_dir, staging_site, redirects, project.cache_dir, last_site, overlay
+            )
         lap("mkdocs")
         if offline:
             report = WriteReport(written=names)
-        elif staged is None:
-            report = WriteReport(unchanged=len(names))
         else:
             report = publish_staged(project.docs_dir, staging_docs, staged, names)
-            synced.put("docs", known)
+            if known != recorded:
+                synced.put("docs", known)
         swap_directory(staging_site, site_dir, digests, last_site[1])
         synced.put(site_dir.name, site_record(site_dir, digests))
         lap("swap")

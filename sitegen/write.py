@@ -71,7 +71,7 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
             report.unchanged += 1
             continue
         data = str(page).encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
+        if holds(path, data):
             report.unchanged += 1
         else:
             atomic_write(path, data)
@@ -83,16 +83,38 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
     return report
 
 
-def in_place(docs_dir: Path, pages: dict[str, str | StoredText], known: dict) -> bool:
-    """Whether docs_dir holds exactly these pages as the last sync left them (``known``, see
-    sync_generated): then a sync would write and remove nothing."""
-    if set(read_manifest(docs_dir)) != set(pages):
-        return False
+def stage_changes(docs_dir: Path, staging: Path, pages: dict[str, str | StoredText], known: dict) -> WriteReport:
+    """Write into staging only the pages docs_dir does not hold as they are; docs_dir is not
+    touched. The report's ``removed``: the files docs_dir's manifest lists that are no longer
+    generated. ``known``: see sync_generated, here of docs_dir's files, as they will be once the
+    staged ones are published (publish_staged links them, size and time included)."""
+    report = WriteReport()
     # Joined as text: thousands of paths, each made once to be looked at once.
     folder = str(docs_dir)
-    return all(
-        is_synced(os.path.join(folder, name), text_digest(page), known.get(name)) for name, page in pages.items()
-    )
+    for relative in sorted(pages):
+        current, page = os.path.join(folder, relative), pages[relative]
+        digest = text_digest(page)
+        if is_synced(current, digest, known.get(relative)):
+            report.unchanged += 1
+            continue
+        data = str(page).encode("utf-8")
+        if holds(Path(current), data):
+            report.unchanged += 1
+            known[relative] = stamp(Path(current), digest)
+            continue
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        report.written.append(relative)
+        known[relative] = stamp(target, digest)
+    for relative in set(known) - set(pages):
+        del known[relative]
+    report.removed = [name for name in read_manifest(docs_dir) if name not in pages]
+    return report
+
+
+def holds(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.read_bytes() == data
 
 
 def stamp(path: Path, digest: bytes) -> tuple[bytes, int, int]:

@@ -134,23 +134,32 @@ def test_sync_writes_changed_files_only_and_removes_only_what_it_generated(tmp_p
     assert (docs / write.MANIFEST).stat().st_mtime_ns == 1
 
 
-def test_a_staging_folder_is_linked_and_published_without_writing_through(tmp_path):
+def test_only_the_changed_pages_are_staged_and_docs_changes_only_when_they_are_published(tmp_path):
     docs, staging = tmp_path / "docs", tmp_path / "stage" / "docs"
-    write.sync_generated(docs, {"index.md": "首页", "a.md": "A", "gone.md": "G"})
+    known: dict = {}
+    write.sync_generated(docs, {"index.md": "首页", "a.md": "A", "gone.md": "G", "same.md": "S"}, known)
     (docs / "assets").mkdir()
     (docs / "assets" / "site.css").write_text("css", encoding="utf-8")
-    build.stage_docs(docs, staging)
-    assert (staging / "assets" / "site.css").stat().st_ino == (docs / "assets" / "site.css").stat().st_ino
-    staged = write.sync_generated(staging, {"index.md": "首页", "a.md": "A2", "new.md": "N"})
-    # The staging sync replaces files: the linked originals in docs/ keep their old text.
+    # A page written by hand since its sync, back to the bytes it is generated with: read, not staged.
+    (docs / "same.md").write_text("S", encoding="utf-8")
+    pages = {"index.md": "首页", "a.md": "A2", "new.md": "N", "same.md": "S"}
+    staged = write.stage_changes(docs, staging, pages, known)
+    assert (staged.written, staged.unchanged, staged.removed) == (["a.md", "new.md"], 2, ["gone.md"])
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == ["a.md", "new.md"]
+    # Staging changes nothing in docs/.
     assert (docs / "a.md").read_text(encoding="utf-8") == "A" and (docs / "gone.md").is_file()
+    assert not (docs / "new.md").exists()
     index_inode = (docs / "index.md").stat().st_ino
-    report = write.publish_staged(docs, staging, staged, ["a.md", "index.md", "new.md"])
-    assert (report.written, report.unchanged, report.removed) == (["a.md", "new.md"], 1, ["gone.md"])
+    report = write.publish_staged(docs, staging, staged, sorted(pages))
+    assert (report.written, report.unchanged, report.removed) == (["a.md", "new.md"], 2, ["gone.md"])
     assert (docs / "a.md").read_text(encoding="utf-8") == "A2" and (docs / "new.md").read_text(encoding="utf-8") == "N"
     assert not (docs / "gone.md").exists() and (docs / "index.md").stat().st_ino == index_inode
-    assert json.loads((docs / write.MANIFEST).read_text(encoding="utf-8")) == ["a.md", "index.md", "new.md"]
+    assert json.loads((docs / write.MANIFEST).read_text(encoding="utf-8")) == sorted(pages)
     assert (docs / "assets" / "site.css").read_text(encoding="utf-8") == "css"
+    # What is known is docs/ as published: the next staging writes nothing and reads no page.
+    assert set(known) == set(pages)
+    again = write.stage_changes(docs, tmp_path / "again", pages, known)
+    assert (again.written, again.unchanged, again.removed) == ([], 4, []) and not (tmp_path / "again").exists()
 
 
 def test_sync_removes_folders_it_emptied(tmp_path):
@@ -878,15 +887,6 @@ def test_an_offline_build_writes_site_offline_and_leaves_docs_alone(tmp_path):
     assert "search/offline.js" in report.written and report.written == sorted(report.written)
 
 
-def test_hand_written_docs_are_copied_and_a_missing_folder_is_made(tmp_path):
-    (tmp_path / "docs" / "assets").mkdir(parents=True)
-    (tmp_path / "docs" / "assets" / "a.css").write_text("x", encoding="utf-8")
-    build.stage_docs(tmp_path / "docs", tmp_path / "stage" / "docs")
-    assert (tmp_path / "stage" / "docs" / "assets" / "a.css").read_text(encoding="utf-8") == "x"
-    build.stage_docs(tmp_path / "nothing", tmp_path / "other" / "docs")
-    assert (tmp_path / "other" / "docs").is_dir()
-
-
 def test_the_data_files_are_read_from_the_data_folder(tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(ROOT / "data", folder)
@@ -1197,18 +1197,6 @@ def test_recovery_removes_the_old_copy_beside_a_site_that_is_in_place(tmp_path):
     assert not (tmp_path / ".staging-x").exists()
 
 
-@pytest.mark.parametrize("hard_links", [True, False])
-def test_a_symbolic_link_in_docs_is_staged_as_a_link(tmp_path, monkeypatch, hard_links):
-    docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    (docs / "assets" / "a.css").write_text("x", encoding="utf-8")
-    (docs / "b.css").symlink_to("assets/a.css")
-    if not hard_links:
-        monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no hard links")))
-    build.stage_docs(docs, tmp_path / "stage")
-    assert (tmp_path / "stage" / "b.css").is_symlink()
-
-
 def test_quotes_and_predictions_of_missing_seeds_are_named_by_their_data_file(tmp_path):
     root = copy_project(tmp_path / "p", seeds=SEEDS[:1])
     problems = Problems()
@@ -1279,7 +1267,7 @@ def test_one_build_times_its_stages_stages_beside_the_project_and_dates_the_site
     real = build.mkdocs_build
 
     def recording(config, docs_dir, site_dir, *args):
-        seen.append(docs_dir)
+        seen.append(site_dir)
         digests = real(config, docs_dir, site_dir, *args)
         assert any(isinstance(plugin, build.PageCounter) for plugin in config.plugins.values())
         return digests
@@ -1300,20 +1288,19 @@ def test_one_build_times_its_stages_stages_beside_the_project_and_dates_the_site
     assert "<lastmod>2024-09-19</lastmod>" in (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_without_hard_links_staging_and_publishing_copy(tmp_path, monkeypatch):
+def test_without_hard_links_publishing_copies(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("no hard links here")
 
-    docs, staging = tmp_path / "docs", tmp_path / "stage"
-    write.sync_generated(docs, {"a.md": "A"})
-    (docs / "hand.css").write_text("css", encoding="utf-8")
+    docs, staging, known = tmp_path / "docs", tmp_path / "stage", {}
+    write.sync_generated(docs, {"a.md": "A"}, known)
     monkeypatch.setattr(os, "link", refuse)
-    build.stage_docs(docs, staging)
-    assert (staging / "hand.css").read_text(encoding="utf-8") == "css"
-    staged = write.sync_generated(staging, {"a.md": "A2"})
+    staged = write.stage_changes(docs, staging, {"a.md": "A2"}, known)
     write.publish_staged(docs, staging, staged, ["a.md"])
     assert (docs / "a.md").read_text(encoding="utf-8") == "A2"
-    assert (staging / "hand.css").stat().st_ino != (docs / "hand.css").stat().st_ino
+    assert (staging / "a.md").stat().st_ino != (docs / "a.md").stat().st_ino
+    # The copy is not the file that was known: the next staging reads it, and writes nothing.
+    assert write.stage_changes(docs, tmp_path / "again", {"a.md": "A2"}, known).written == []
 
 
 def test_a_known_file_deleted_since_is_written_again(tmp_path):
@@ -1376,26 +1363,36 @@ def test_a_seeds_cleaning_error_names_the_seed_and_its_line(tmp_path):
     assert str(error) == "seeds/x.txt:13: 原文链接 must be an http(s) URL, found 'javascript:alert(1)'"
 
 
-def test_a_build_with_nothing_to_write_reads_docs_in_place_and_stages_only_when_a_page_changes(tmp_path, monkeypatch):
+def test_a_build_reads_docs_in_place_and_stages_only_the_pages_that_changed(tmp_path, monkeypatch):
     project = cached_build(tmp_path)
     build.build_site(project, Problems())
-    staged = []
-    real = build.stage_docs
-    monkeypatch.setattr(build, "stage_docs", lambda *args: staged.append(1) or real(*args))
+    staged: list[list[str]] = []
+    real = build.stage_changes
+
+    def recording(*args):
+        report = real(*args)
+        staged.append(report.written)
+        return report
+
+    monkeypatch.setattr(build, "stage_changes", recording)
     site = tree_digest(project.site_dir)
     _, report = build.build_site(project, Problems())
-    assert staged == [] and report.written == [] and report.unchanged > 0
+    assert staged == [[]] and report.written == [] and report.unchanged > 0
     assert tree_digest(project.site_dir) == site
     # A hand-written page is read where it is.
     (project.docs_dir / "about.md").write_text("# 关于\n\n手写的页面。\n", encoding="utf-8")
     build.build_site(project, Problems())
-    assert staged == [] and "手写的页面" in (project.site_dir / "about" / "index.html").read_text(encoding="utf-8")
-    # A generated page that differs from its record (edited by hand) is synced through the staging folder.
+    assert staged[-1] == [] and "手写的页面" in (project.site_dir / "about" / "index.html").read_text(encoding="utf-8")
+    site = tree_digest(project.site_dir)
+    # A generated page that differs from its record (edited by hand) is staged: MkDocs reads it from
+    # there, not the edited copy in docs/, which is then replaced.
     page = next((project.docs_dir / "interviews").glob("2*.md"))
-    page.write_text("改过\n", encoding="utf-8")
+    name = page.relative_to(project.docs_dir).as_posix()
+    page.write_text("# 改过\n", encoding="utf-8")
     _, report = build.build_site(project, Problems())
-    assert staged == [1] and report.written == [page.relative_to(project.docs_dir).as_posix()]
-    assert page.read_text(encoding="utf-8") != "改过\n"
+    assert staged[-1] == [name] and report.written == [name]
+    assert page.read_text(encoding="utf-8") != "# 改过\n"
+    assert tree_digest(project.site_dir) == site
 
 
 def test_compiled_templates_of_the_pages_and_the_theme_are_kept_for_the_next_build(tmp_path):
@@ -1462,3 +1459,20 @@ def test_a_build_after_an_edit_makes_the_fidelity_report_from_the_parts_the_last
     again = json.loads(str(fidelity_file(PickleCache(folder), edited)))
     assert again["seeds"][interviews[0].seed] == {"url": "planted"}
     assert again["seeds"][interviews[1].seed]["url"] == interviews[1].url
+
+
+def test_staged_pages_are_put_in_the_order_mkdocs_walks_docs_in(tmp_path):
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import get_files
+
+    names = ["b.md", "index.md", "Z.md", "a-b/x.md", "a/x.md", "a/index.md", "a/z/y.md", "a/b.md", "话题/甲.md"]
+    names += ["sub/README.md", "sub/a.md", "a/z.css", "a.b/c.md"]
+    for name in names:
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / name).write_text("x", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")})
+    assert config.validate() == ([], [])
+    walked = [file.src_uri for file in get_files(config)]
+    assert sorted(walked) == sorted(names)
+    assert sorted(names, key=build.walk_order) == walked
