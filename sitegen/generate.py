@@ -319,11 +319,14 @@ class PageMaker:
     memo: dict[int, tuple] = field(default_factory=dict)  # digests of the values pages share
     reads: dict[str, frozenset] | None = None  # the names each template reads
 
+    def __post_init__(self) -> None:
+        self.settings = repr(self.site)  # part of every page's key: worked out once, not per page
+
     def page(self, template: str, context: dict, render, meta=()) -> PageText:
         inputs = inputs_digest(self.reads_of(template), context, self.memo)
         if inputs is None:
             return render()
-        key = self.cache.key(template, repr((meta, inputs, repr(self.site))).encode("utf-8"))
+        key = self.cache.key(template, repr((meta, inputs, self.settings)).encode("utf-8"))
         return self.cache.stored(key, render)
 
     def reads_of(self, template: str) -> frozenset:
