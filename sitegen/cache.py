@@ -77,6 +77,7 @@ class PickleCache:
     # here is neither read nor unpickled again. The values are shared, so they are never changed.
     memory: dict | None = None
     latest: tuple = field(default=(None, None), repr=False, compare=False)  # see get_latest
+    listed: set[str] | None = field(default=None, repr=False, compare=False)  # see listing
 
     def key(self, name: str, raw: bytes) -> str:
         return hashlib.sha256(self.salt.encode() + name.encode() + b"\0" + raw).hexdigest()
@@ -111,7 +112,22 @@ class PickleCache:
 
     def exists(self, key: str) -> bool:
         """has, without keeping the entry."""
-        return (self.memory is not None and key in self.memory) or (self.folder / (key + SUFFIX)).is_file()
+        if self.memory is not None and key in self.memory:
+            return True
+        return key in self.listing() or (self.folder / (key + SUFFIX)).is_file()
+
+    def listing(self) -> set[str]:
+        """The entries in the folder when first asked after (until the next pruning): a build asks
+        after tens of thousands, each a file's status otherwise. An entry written since, here or by
+        another process, is found by its status; one removed since by anything but prune is a miss
+        when it is read, as a damaged one is."""
+        if self.listed is None:
+            try:
+                names = os.listdir(self.folder)
+            except OSError:
+                names = []
+            self.listed = {name[: -len(SUFFIX)] for name in names if name.endswith(SUFFIX)}
+        return self.listed
 
     def prefetch(self, keys: Iterable[str]) -> None:
         """Ask the disk for these entries now: see disk.prefetch."""
@@ -263,6 +279,8 @@ class PickleCache:
             temporary.unlink(missing_ok=True)
             raise
         os.replace(temporary, target)
+        if self.listed is not None:
+            self.listed.add(key)
 
     def held(self, name: str):
         """What this process holds under name from an earlier build (see hold), or None. Asking
@@ -282,6 +300,7 @@ class PickleCache:
         if self.memory is not None:
             for key in set(self.memory) - self.used:
                 del self.memory[key]
+        self.listed = None
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():

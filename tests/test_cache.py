@@ -834,3 +834,28 @@ def test_a_stored_page_holds_no_text_and_an_entry_is_written_piece_by_piece(tmp_
         tracemalloc.stop()
     assert peak < 1_000_000
     assert load_entry((tmp_path / f"{cache.key('files', b'')}.pickle").read_bytes()) == files
+
+
+def test_the_cache_lists_its_folder_once_instead_of_asking_after_each_entry(tmp_path, monkeypatch):
+    from sitegen.cache import SUFFIX, PickleCache
+
+    def key(n: int) -> str:
+        return PickleCache(tmp_path).key("x", bytes([n]))
+
+    writer = PickleCache(tmp_path)
+    for n in range(3):
+        writer.put(key(n), n)
+    cache, asked = PickleCache(tmp_path), []
+    real = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda self: asked.append(self.name) or real(self))
+    assert all(cache.has(key(n)) for n in range(3)) and asked == []
+    # Written since by another process: found by its status. Never written: a miss.
+    PickleCache(tmp_path).put(key(9), 9)
+    assert cache.has(key(9)) and not cache.has(key(10)) and len(asked) == 2
+    # Pruned by this cache: gone for it too.
+    cache.used = {key(0)}
+    cache.prune()
+    assert not cache.exists(key(1)) and cache.exists(key(0))
+    # Removed since by something else: a miss when it is read, made again.
+    (tmp_path / (key(0) + SUFFIX)).unlink()
+    assert cache.get_or_make(key(0), lambda: "anew") == "anew" and cache.get(key(0)) == "anew"
