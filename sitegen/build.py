@@ -21,7 +21,17 @@ from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .cache import PickleCache, StoredDict, StoredTuple, body_key, content_digest, fingerprint, questions_key
+from .cache import (
+    PickleCache,
+    StoredDict,
+    StoredTuple,
+    body_key,
+    content_digest,
+    excerpts_key,
+    fingerprint,
+    part_keys,
+    questions_key,
+)
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .disk import prefetch, remove_tree
@@ -307,16 +317,16 @@ def seed_keys(paths: list[Path], cache: PickleCache, read: dict[int, bytes]) -> 
 
 
 def store_seed(cache: PickleCache, key: str, article: Article, interview: Interview, remake) -> Interview:
-    """A seed's interview is kept in three entries: its body (blocks, search tokens and topic
-    passages) and its questions, which a build reads only for the pages it renders again, and the
-    rest under the seed's key. The interview is then held as a cached one is (see
+    """A seed's interview is kept in four entries: its body (blocks and search tokens), its
+    questions and its topic passages, which a build reads only for the pages it renders again, and
+    the rest under the seed's key. The interview is then held as a cached one is (see
     with_stored_body): holding every body as loaded would keep the whole archive in memory through
-    the build. An interview without blocks was kept, all three entries, by the worker that loaded
+    the build. An interview without blocks was kept, all four entries, by the worker that loaded
     it (see load_apart)."""
     if interview.blocks is None:
         # Kept past pruning; the head's key was asked for already.
-        cache.has(body_key(cache, key))
-        cache.has(questions_key(cache, key))
+        for part in part_keys(cache, key):
+            cache.has(part)
     else:
         keep_seed(cache, key, article, interview)
     return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
@@ -325,11 +335,12 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
 def keep_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
     cache.put(body_key(cache, key), body_of(interview))
     cache.put(questions_key(cache, key), interview.questions)
+    cache.put(excerpts_key(cache, key), interview.topic_excerpts)
     cache.put(key, (article, head_of(interview)))
 
 
 def body_of(interview: Interview) -> tuple:
-    return interview.blocks, interview.search_tokens, interview.topic_excerpts
+    return interview.blocks, interview.search_tokens
 
 
 def head_of(interview: Interview) -> Interview:
@@ -347,7 +358,7 @@ def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Intervie
     """A seed's (article, interview) from the cache, its body and questions read when they are
     needed (``remake()`` gives the interview anew if their entry turns out to be damaged)."""
     head = cache.get(key)
-    if head is None or not cache.has(body_key(cache, key)) or not cache.has(questions_key(cache, key)):
+    if head is None or not all(cache.has(part) for part in part_keys(cache, key)):
         return None
     article, interview = head
     return article, with_stored_body(cache, key, interview, remake)
@@ -361,7 +372,9 @@ def with_stored_body(cache: PickleCache, key: str, interview: Interview, remake)
     body = {
         "blocks": StoredTuple(lambda: read()[0], keep=False),
         "search_tokens": StoredTuple(lambda: read()[1], keep=False),
-        "topic_excerpts": StoredDict(lambda: read()[2]),
+        "topic_excerpts": StoredDict(
+            partial(cache.get_or_make, excerpts_key(cache, key), lambda: remake().topic_excerpts)
+        ),
         "questions": StoredTuple(questions, keep=False),
     }
     return replace(interview, **body)

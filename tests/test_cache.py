@@ -42,16 +42,19 @@ def load(project: build.Project):
 
 
 def seed_entries(project: build.Project, kind: str) -> list[Path]:
-    """The seed cache's entries of one kind: "head" (a seed's article and interview but its body and
-    questions), "body" (blocks, search tokens, topic passages) or "questions"."""
+    """The seed cache's entries of one kind: "head" (a seed's article and interview but its body,
+    questions and passages), "body" (blocks, search tokens), "questions" or "excerpts" (topic
+    passages)."""
     found = []
     for entry in sorted((project.cache_dir / "seeds").glob("*.pickle")):
         value = load_entry(entry.read_bytes())
+        if isinstance(value, dict) and all(isinstance(passages, list) for passages in value.values()):
+            found += [entry] if kind == "excerpts" else []
         if not isinstance(value, tuple):
             continue
         if len(value) == 2 and isinstance(value[0], Article):
             found += [entry] if kind == "head" else []
-        elif len(value) == 3 and isinstance(value[0], tuple):
+        elif len(value) == 2 and isinstance(value[0], tuple):
             found += [entry] if kind == "body" else []
         elif all(isinstance(question, dict) for question in value):
             found += [entry] if kind == "questions" else []
@@ -162,8 +165,8 @@ def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     # (load_project reads the bodies of the seeds data/quotes.yml quotes, to check the quotes.)
     data = build.load_data(project.data_dir)
     cached = build.load_interviews(project.seeds_dir, data, Problems(), project.seed_cache())
-    assert len(seed_entries(project, "questions")) == 2
-    for entry in bodies(project) + seed_entries(project, "questions"):
+    assert len(seed_entries(project, "questions")) == len(seed_entries(project, "excerpts")) == 2
+    for entry in bodies(project) + seed_entries(project, "questions") + seed_entries(project, "excerpts"):
         entry.unlink()
     # The headers, topics and count of questions came with the entry; the rest is read on first use.
     assert [i.header for i in cached] == [i.header for i in first]
@@ -173,7 +176,14 @@ def test_a_cached_interview_reads_its_body_only_when_it_is_needed(tmp_path):
     assert len(seed_entries(project, "questions")) == 2, "made again and kept"
     # Read on first use (here the entries are gone, so the body is made again and kept).
     assert cached[0].blocks == first[0].blocks and len(bodies(project)) == 1
-    assert cached[1].topic_excerpts == first[1].topic_excerpts and len(bodies(project)) == 2
+    assert cached[1].search_tokens == first[1].search_tokens and len(bodies(project)) == 2
+    assert [i.topic_excerpts for i in cached] == [i.topic_excerpts for i in first] != [{}, {}]
+    assert len(seed_entries(project, "excerpts")) == 2, "made again and kept"
+    # A topic page shows an interview's passages: they are read without its body.
+    passages = build.load_interviews(project.seeds_dir, data, Problems(), project.seed_cache())
+    for body in bodies(project):
+        body.unlink()
+    assert [i.topic_excerpts for i in passages] == [i.topic_excerpts for i in first] and bodies(project) == []
     # A damaged body is made again too, like any damaged entry.
     again = build.load_interviews(project.seeds_dir, data, Problems(), project.seed_cache())
     for body in bodies(project):
@@ -259,7 +269,7 @@ def test_seeds_loaded_in_workers_are_kept_there_and_read_back_as_loaded_here(tmp
     cache = build.PickleCache(tmp_path / "cache")
     loaded = build.load_seeds(sorted(seeds.glob("*.txt")), data, cache)
     assert put_here == []  # nothing was sent here to be written
-    assert len(list(cache.files())) == 3 * len(paths)  # each seed's head, body and questions
+    assert len(list(cache.files())) == 4 * len(paths)  # each seed's head, body, questions and passages
     serial = [build.load_or_error(("seeds/" + p.name, p.read_bytes()), data)[1] for p in sorted(seeds.glob("*.txt"))]
     for (_, interview), expected in zip(loaded, serial, strict=True):
         assert list(interview.blocks) == list(expected.blocks)

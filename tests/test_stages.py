@@ -427,7 +427,7 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_postings_it_touches(tmp_
     def build_of(interviews: list) -> tuple[dict, list]:
         cache = PickleCache(tmp_path)
         for made in interviews if body == "kept" else ():
-            cache.put(body_key(cache, made.source_key), (None, search_index.search_tokens(made), None))
+            cache.put(body_key(cache, made.source_key), (None, search_index.search_tokens(made)))
         files = generated_files(cache, interviews, site, lambda: search_index_files(cache, interviews, site, []))
         return texts(files), PickleCache(tmp_path).get(cache.key(LAST_INDEX, b""))[2]
 
@@ -1016,8 +1016,9 @@ def test_each_cache_has_its_folder_and_the_offline_copy_its_own_and_memory_holds
     project = replace(cached_build(tmp_path), memory={})
     build.build_site(project, Problems())
     cache = project.cache_dir
-    # Each seed has three entries: its body (blocks and search tokens), its questions and the rest.
-    assert len(pickles(cache / "seeds")) == 6 and pickles(cache / "pages") and pickles(cache / "html")
+    # Each seed has four entries: its body (blocks and search tokens), its questions, its topic
+    # passages and the rest.
+    assert len(pickles(cache / "seeds")) == 8 and pickles(cache / "pages") and pickles(cache / "html")
     assert set(project.memory) == {"seeds", "pages"}
     assert set(project.memory["seeds"]) == {p.stem for p in pickles(cache / "seeds")}
     # Besides the entries on disk, what the next build of this process updates (the search index,
@@ -1054,8 +1055,8 @@ def test_a_loaded_interview_carries_its_seed_key_and_the_cache_gives_it_back(tmp
     assert {i.source_key for i in first} < {p.stem for p in pickles(project.cache_dir / "seeds")}
     for entry in pickles(project.cache_dir / "seeds"):
         value = load_entry(entry.read_bytes())
-        if not value or not isinstance(value[0], Article):
-            continue  # a body (the blocks, search tokens and topic passages) or the questions
+        if not isinstance(value, tuple) or not value or not isinstance(value[0], Article):
+            continue  # a body (the blocks and search tokens), the questions or the topic passages
         article, interview = value
         entry.write_bytes(dump_entry((article, replace(interview, summary="来自缓存"))))
     again, _ = build.load_project(project, Problems())
@@ -1075,7 +1076,7 @@ def test_the_seed_cache_is_keyed_by_the_code_that_loads_seeds(tmp_path, monkeypa
     (package / "clean.py").write_text((package / "clean.py").read_text(encoding="utf-8") + "\n# changed\n")
     build.load_project(project, Problems())
     after = pickles(project.cache_dir / "seeds")
-    assert len(after) == 6 and not set(after) & set(before)
+    assert len(after) == 8 and not set(after) & set(before)
     topics = project.data_dir / "topics.yml"
     topics.write_text(topics.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     build.load_project(project, Problems())
