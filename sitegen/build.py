@@ -323,13 +323,14 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
     with_stored_body): holding every body as loaded would keep the whole archive in memory through
     the build. An interview without blocks was kept, all four entries, by the worker that loaded
     it (see load_apart)."""
+    parts = part_keys(cache, key)
     if interview.blocks is None:
         # Kept past pruning; the head's key was asked for already.
-        for part in part_keys(cache, key):
+        for part in parts:
             cache.has(part)
     else:
         keep_seed(cache, key, article, interview)
-    return interview if cache.folder is None else with_stored_body(cache, key, interview, remake)
+    return interview if cache.folder is None else with_stored_body(cache, parts, interview, remake)
 
 
 def keep_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
@@ -358,23 +359,24 @@ def stored_seed(cache: PickleCache, key: str, remake) -> tuple[Article, Intervie
     """A seed's (article, interview) from the cache, its body and questions read when they are
     needed (``remake()`` gives the interview anew if their entry turns out to be damaged)."""
     head = cache.get(key)
-    if head is None or not all(cache.has(part) for part in part_keys(cache, key)):
+    parts = None if head is None else part_keys(cache, key)
+    if parts is None or not all(cache.has(part) for part in parts):
         return None
     article, interview = head
-    return article, with_stored_body(cache, key, interview, remake)
+    return article, with_stored_body(cache, parts, interview, remake)
 
 
-def with_stored_body(cache: PickleCache, key: str, interview: Interview, remake) -> Interview:
+def with_stored_body(cache: PickleCache, parts: tuple[str, ...], interview: Interview, remake) -> Interview:
+    """``parts``: the keys of the interview's entries besides its head (cache.part_keys)."""
     # Blocks, search tokens and questions are not held: a build that renders every page and the
     # whole search index (the first one) would otherwise end up holding every body, most of the archive.
-    read = partial(cache.get_latest, body_key(cache, key), lambda: body_of(remake()))
-    questions = partial(cache.get_latest, questions_key(cache, key), lambda: remake().questions)
+    body_entry, questions_entry, passages_entry = parts
+    read = partial(cache.get_latest, body_entry, lambda: body_of(remake()))
+    questions = partial(cache.get_latest, questions_entry, lambda: remake().questions)
     body = {
         "blocks": StoredTuple(lambda: read()[0], keep=False),
         "search_tokens": StoredTuple(lambda: read()[1], keep=False),
-        "topic_excerpts": StoredDict(
-            partial(cache.get_or_make, excerpts_key(cache, key), lambda: remake().topic_excerpts)
-        ),
+        "topic_excerpts": StoredDict(partial(cache.get_or_make, passages_entry, lambda: remake().topic_excerpts)),
         "questions": StoredTuple(questions, keep=False),
     }
     return replace(interview, **body)

@@ -15,6 +15,7 @@ import os
 import pickle
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -307,11 +308,16 @@ class PickleCache:
             for key in set(self.memory) - self.used:
                 del self.memory[key]
         self.listed = None
-        if self.folder is None or not self.folder.is_dir():
+        if self.folder is None:
             return
-        for path in self.folder.iterdir():
-            if path.suffix != SUFFIX or path.stem not in self.used:
-                path.unlink(missing_ok=True)
+        try:
+            names = os.listdir(self.folder)  # names, not paths: tens of thousands of them
+        except OSError:
+            return
+        for name in names:
+            if not name.endswith(SUFFIX) or name[: -len(SUFFIX)] not in self.used:
+                with suppress(FileNotFoundError):
+                    os.unlink(os.path.join(self.folder, name))
 
 
 def body_key(cache: PickleCache, key: str) -> str:
