@@ -62,32 +62,27 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
     digest, size and time is not read again, and a page from the cache that was synced from the
     same entry is not even read from the cache.
     """
-    report = WriteReport()
     known = {} if known is None else known
-    for relative in sorted(pages):
-        path, page = docs_dir / relative, pages[relative]
-        digest = text_digest(page)
-        if is_synced(path, digest, known.get(relative)):
-            report.unchanged += 1
-            continue
-        data = str(page).encode("utf-8")
-        if holds(path, data):
-            report.unchanged += 1
-        else:
-            atomic_write(path, data)
-            report.written.append(relative)
-        known[relative] = stamp(path, digest)
-    for relative in set(known) - set(pages):
-        del known[relative]
+    report = stage_changes(docs_dir, docs_dir, pages, known, write=atomic_write)
+    report.removed = []  # finish_sync removes them, and says which
     finish_sync(docs_dir, set(pages), report)
     return report
 
 
-def stage_changes(docs_dir: Path, staging: Path, pages: dict[str, str | StoredText], known: dict) -> WriteReport:
+def write_new(path: Path, data: bytes) -> None:
+    """A file in a folder of this build's own, which nothing reads before it is written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def stage_changes(
+    docs_dir: Path, staging: Path, pages: dict[str, str | StoredText], known: dict, write=write_new
+) -> WriteReport:
     """Write into staging only the pages docs_dir does not hold as they are; docs_dir is not
-    touched. The report's ``removed``: the files docs_dir's manifest lists that are no longer
-    generated. ``known``: see sync_generated, here of docs_dir's files, as they will be once the
-    staged ones are published (publish_staged links them, size and time included)."""
+    touched unless it is the staging folder (then ``write`` should be atomic_write). The report's
+    ``removed``: the files docs_dir's manifest lists that are no longer generated. ``known``: see
+    sync_generated, of docs_dir's files as they will be once the staged ones are published
+    (publish_staged links them, size and time included)."""
     report = WriteReport()
     # Joined as text: thousands of paths, each made once to be looked at once.
     folder = str(docs_dir)
@@ -102,11 +97,9 @@ def stage_changes(docs_dir: Path, staging: Path, pages: dict[str, str | StoredTe
             report.unchanged += 1
             known[relative] = stamp(Path(current), digest)
             continue
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write(staging / relative, data)
         report.written.append(relative)
-        known[relative] = stamp(target, digest)
+        known[relative] = stamp(staging / relative, digest)
     for relative in set(known) - set(pages):
         del known[relative]
     report.removed = [name for name in read_manifest(docs_dir) if name not in pages]
