@@ -1477,3 +1477,15 @@ def test_staged_pages_are_put_in_the_order_mkdocs_walks_docs_in(tmp_path):
     walked = [file.src_uri for file in get_files(config)]
     assert sorted(walked) == sorted(names)
     assert sorted(names, key=build.walk_order) == walked
+
+
+def test_a_page_no_longer_generated_is_not_in_the_next_site(tmp_path):
+    project = cached_build(tmp_path)
+    interviews, _ = build.build_site(project, Problems())
+    gone, kept = interviews
+    (project.seeds_dir / Path(gone.seed).name).unlink()
+    _, report = build.build_site(project, Problems())
+    # MkDocs reads docs/ in place, where the page still is until the site is built: it must skip it.
+    assert gone.path in report.removed and not (project.docs_dir / gone.path).exists()
+    assert not (project.site_dir / gone.url).exists() and (project.site_dir / kept.url / "index.html").is_file()
+    assert gone.slug not in (project.site_dir / "sitemap.xml").read_text(encoding="utf-8")
