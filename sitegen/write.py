@@ -64,7 +64,6 @@ def sync_generated(docs_dir: Path, pages: dict[str, str | StoredText], known: di
     """
     known = {} if known is None else known
     report = stage_changes(docs_dir, docs_dir, pages, known, write=atomic_write)
-    report.removed = []  # finish_sync removes them, and says which
     finish_sync(docs_dir, set(pages), report)
     return report
 
@@ -131,9 +130,9 @@ def is_synced(path: Path | str, digest: bytes, seen: tuple | None) -> bool:
 
 
 def publish_staged(docs_dir: Path, staged_docs: Path, staged: WriteReport, names: list[str]) -> WriteReport:
-    """Bring docs_dir to the generated pages of a staging folder that started as its copy: only the
-    files the staging sync wrote differ, so only they are put in place (linked, else copied)."""
-    report = WriteReport(written=list(staged.written), unchanged=staged.unchanged)
+    """Bring docs_dir to the generated pages: the files stage_changes wrote into the staging folder
+    are put in place (linked, else copied), those no longer generated are removed."""
+    report = WriteReport(written=list(staged.written), unchanged=staged.unchanged, removed=list(staged.removed))
     for relative in staged.written:
         link_into_place(staged_docs / relative, docs_dir / relative)
     finish_sync(docs_dir, set(names), report)
@@ -161,9 +160,12 @@ def link_or_copy(source: str, target: str) -> None:
 
 
 def finish_sync(docs_dir: Path, names: set[str], report: WriteReport) -> None:
-    """Remove what the previous run generated and this one did not, and record this run's files."""
-    for relative in read_manifest(docs_dir):
-        if relative not in names and (docs_dir / relative).is_file():
+    """Remove what the previous run generated and this one did not (report.removed, from
+    stage_changes; it is left naming those there were), and record this run's files."""
+    removed = report.removed
+    report.removed = []
+    for relative in removed:
+        if (docs_dir / relative).is_file():
             (docs_dir / relative).unlink()
             remove_empty_parents(docs_dir / relative, docs_dir)
             report.removed.append(relative)
