@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_build import set_aside
 from benchmarks.synthetic import write_synthetic_seeds
 
 from .conftest import ROOT, SEEDS, copy_project, run_build, soup
@@ -111,6 +112,17 @@ def test_benchmark_runs_at_n20_and_writes_json(tmp_path):
     assert ours["rewritten_interview_pages"] == 1
     assert 0 < ours["generator_edit"] < ours["command_edit"] and ours["peak_mb_edit"] > 0
     assert "N=20: ours / reference" in result.stdout
+
+
+def test_a_cold_benchmark_run_finds_no_cache_and_deletes_nothing_while_measuring(tmp_path):
+    """The last run's cache is moved out of the project, whole, for the run folder to delete later."""
+    project, scratch = tmp_path / "project", tmp_path / "scratch"
+    (project / ".cache" / "seeds").mkdir(parents=True)
+    (project / ".cache" / "seeds" / "entry.pickle").write_bytes(b"kept")
+    set_aside(project / ".cache", scratch / "set aside 0")
+    set_aside(project / "site", scratch / "set aside 0")  # none yet: nothing to move
+    assert not (project / ".cache").exists() and not (project / "site").exists()
+    assert (scratch / "set aside 0" / ".cache" / "seeds" / "entry.pickle").read_bytes() == b"kept"
 
 
 def run_on_a_terminal(project: Path, *args: str) -> str:
