@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sitegen.build import Project, load_mkdocs_config
 from sitegen.inline import to_paragraph
 from sitegen.markup import md_escape
+from sitegen.model import BulletList
 from sitegen.pages import make_environment
 
 from .conftest import ROOT
@@ -131,4 +132,18 @@ def test_a_paragraph_written_as_html_is_the_html_markdown_makes_of_it(paragraph)
     blocks = block_macros()
     as_markdown = site_markdown().reset().convert(str(blocks.paragraph(paragraph)))
     as_html = str(blocks.html_paragraph(paragraph))
+    assert BeautifulSoup(as_html, "html.parser").decode() == BeautifulSoup(as_markdown, "html.parser").decode()
+
+
+@given(
+    st.lists(MARKUP.map(lambda markup: to_paragraph(markup, 1)).filter(lambda item: item.text), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_a_list_written_as_html_is_the_html_markdown_makes_of_it(items, ordered):
+    """The page a list's HTML gives is the one its Markdown (a line an item) gave."""
+    blocks = block_macros()
+    lines = [f"{f'{number}.' if ordered else '-'} {blocks.inline(item)}" for number, item in enumerate(items, start=1)]
+    as_markdown = site_markdown().reset().convert("\n".join(lines))
+    as_html = site_markdown().reset().convert(str(blocks.render(BulletList(tuple(items), ordered), None)))
+    # Compared as parsed: an address Markdown links may keep characters as references (&#95;).
     assert BeautifulSoup(as_html, "html.parser").decode() == BeautifulSoup(as_markdown, "html.parser").decode()
