@@ -6,7 +6,9 @@ find where it ends and whether it holds Markdown, and MkDocs reads all of it onc
 links may point to: for these blocks that is most of the time it takes to convert a page. A
 template marks such a block with a line ``<!-- html -->`` before it and ``<!-- /html -->`` after
 it; the block is kept as it is, the marks are dropped, and the ids of its tags are handed to
-MkDocs' list of the page's anchors. A block left open is left to Markdown, marks and all.
+MkDocs' list of the page's anchors. Blocks with only blank lines between them are kept as one,
+as they would reach the page one after the other. A block left open is left to Markdown, marks
+and all.
 """
 
 from __future__ import annotations
@@ -35,23 +37,40 @@ class VerbatimBlocks(Preprocessor):
         if START not in lines:
             return lines
         kept: list[str] = []
+        closed: list[str] = []  # blocks with only blank lines between them: stored as one
+        gap: list[str] = []  # blank lines after them, dropped if another block follows
         block: list[str] | None = None
         for line in lines:
-            if block is None:
-                if line == START:
-                    block = []
+            if block is not None:
+                if line == END:
+                    closed.append("\n".join(block))
+                    block = None
                 else:
-                    kept.append(line)
-            elif line == END:
-                text = "\n".join(block)
-                self.anchor_ids.update(html.unescape(found) for found in TAG_ID.findall(text))
-                kept += ["", self.md.htmlStash.store(text), ""]
-                block = None
+                    block.append(line)
+            elif line == START:
+                block = []
+                gap.clear()
+            elif closed and not line.strip():
+                gap.append(line)
             else:
-                block.append(line)
+                kept += self.stored(closed) + gap
+                gap.clear()
+                kept.append(line)
+        kept += self.stored(closed) + gap
         if block is not None:
             kept += [START, *block]
         return kept
+
+    def stored(self, closed: list[str]) -> list[str]:
+        """One placeholder for all these blocks (the list is then cleared): Markdown takes each
+        placeholder for a paragraph of its own and goes through it for inline markup, and a
+        transcript is hundreds of blocks with only blank lines between them."""
+        if not closed:
+            return []
+        text = "\n".join(closed)
+        closed.clear()
+        self.anchor_ids.update(html.unescape(found) for found in TAG_ID.findall(text))
+        return ["", self.md.htmlStash.store(text), ""]
 
 
 class VerbatimAnchors(Treeprocessor):

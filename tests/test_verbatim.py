@@ -44,3 +44,20 @@ def test_a_block_left_open_is_left_to_markdown():
     page = rendered("<!-- html -->\n\n**bold**")
     assert "<strong>bold</strong>" in page.content
     assert "<!-- html -->" in page.content
+
+
+def test_blocks_with_only_blank_lines_between_them_reach_the_page_as_they_would_apart():
+    second = '<!-- html -->\n<p id="t5">b</p>\n<!-- /html -->'
+    together = rendered(f"{MARKED}\n\n\n{second}\n\nafter")
+    apart = rendered(f"{MARKED}\n\nbetween\n\n{second}\n\nafter")
+    block = MARKED.split("\n", 1)[1].rsplit("\n", 1)[0]
+    assert together.content == f'{block}\n<p id="t5">b</p>\n<p>after</p>'
+    assert apart.content == f'{block}\n<p>between</p>\n<p id="t5">b</p>\n<p>after</p>'
+    assert together.present_anchor_ids == apart.present_anchor_ids == {"t3", "t5"}
+
+
+def test_blocks_that_end_a_page_are_not_wrapped_in_a_paragraph():
+    page = rendered(
+        "# Title\n\n<!-- html -->\n<p>a</p>\n<!-- /html -->\n\n<!-- html -->\n<aside>b</aside>\n<!-- /html -->\n\n"
+    )
+    assert page.content.endswith("</h1>\n<p>a</p>\n<aside>b</aside>")
