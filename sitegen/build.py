@@ -21,17 +21,7 @@ from filelock import FileLock, Timeout
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .cache import (
-    PickleCache,
-    StoredDict,
-    StoredTuple,
-    body_key,
-    content_digest,
-    excerpts_key,
-    fingerprint,
-    part_keys,
-    questions_key,
-)
+from .cache import PickleCache, StoredDict, StoredTuple, content_digest, fingerprint, part_keys
 from .clean import clean_body
 from .datafiles import load_pages, load_redirects
 from .disk import prefetch, remove_tree
@@ -334,10 +324,14 @@ def store_seed(cache: PickleCache, key: str, article: Article, interview: Interv
 
 
 def keep_seed(cache: PickleCache, key: str, article: Article, interview: Interview) -> None:
-    cache.put(body_key(cache, key), body_of(interview))
-    cache.put(questions_key(cache, key), interview.questions)
-    cache.put(excerpts_key(cache, key), interview.topic_excerpts)
+    for part, value in zip(part_keys(cache, key), part_values(interview), strict=True):
+        cache.put(part, value)
     cache.put(key, (article, head_of(interview)))
+
+
+def part_values(interview: Interview) -> tuple:
+    """What the entries of cache.part_keys hold, in their order: body, questions, topic passages."""
+    return body_of(interview), interview.questions, interview.topic_excerpts
 
 
 def body_of(interview: Interview) -> tuple:

@@ -91,10 +91,10 @@ def stage_changes(
         if is_synced(current, digest, known.get(relative)):
             report.unchanged += 1
             continue
-        data = str(page).encode("utf-8")
-        if holds(Path(current), data):
+        data, path = str(page).encode("utf-8"), Path(current)
+        if holds(path, data):
             report.unchanged += 1
-            known[relative] = stamp(Path(current), digest)
+            known[relative] = stamp(path, digest)
             continue
         write(staging / relative, data)
         report.written.append(relative)
