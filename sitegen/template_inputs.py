@@ -20,6 +20,10 @@ from jinja2 import meta
 from .model import Interview, InterviewPart, field_names
 
 PLAIN = (str, int, float, bool, date, datetime, type(None), re.Pattern)
+# Looked up by exact type first: a page's inputs are tens of values, an archive's pages thousands.
+PLAIN_TYPES = frozenset(PLAIN)
+SEQUENCES = (list, tuple, set, frozenset)
+UNORDERED = frozenset({set, frozenset})
 
 
 @lru_cache(maxsize=128)
@@ -39,7 +43,7 @@ def describe(value, memo: dict[int, tuple]) -> str | None:
     digests of objects shared by many pages (the interview list, a topic's entries) for one build,
     with the object itself, so that no other object can take its id while the memo lives. The
     values must not change while it does."""
-    if isinstance(value, PLAIN):
+    if type(value) in PLAIN_TYPES or isinstance(value, PLAIN):
         return repr(value)
     if isinstance(value, InterviewPart):
         # Shown on one page, by tens of thousands in a large archive: its text, not a digest kept.
@@ -59,26 +63,55 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     if isinstance(value, Interview):
         return f"interview {value.source_key} {value.slug}" if value.source_key else None
     if isinstance(value, InterviewPart):
-        made_from = describe_composite(value.made_from, memo)
-        return None if made_from is None else f"part {made_from}"
+        return describe_part(value, memo)
     if isinstance(value, dict):
-        items = [(describe(key, memo), describe(item, memo)) for key, item in value.items()]
-        parts = sorted(f"{key}:{item}" for key, item in items if key is not None and item is not None)
-        return None if len(parts) < len(items) else "dict " + ",".join(parts)
-    if isinstance(value, (list, tuple, set, frozenset)):
+        return describe_items(value.items(), memo)
+    if isinstance(value, SEQUENCES):
         parts = [describe(item, memo) for item in value]
         if None in parts:
             return None
-        return f"{type(value).__name__} " + ",".join(sorted(parts) if isinstance(value, (set, frozenset)) else parts)
+        return f"{type(value).__name__} " + ",".join(sorted(parts) if type(value) in UNORDERED else parts)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = describe_composite({name: getattr(value, name) for name in field_names(type(value))}, memo)
+        inner = describe_items(((name, getattr(value, name)) for name in field_names(type(value))), memo)
         return None if inner is None else f"{type(value).__qualname__} {inner}"
     return None
 
 
+def describe_part(part: InterviewPart, memo: dict[int, tuple]) -> str | None:
+    """What a part was made from: a name, the interview and a few plain values, described here
+    without a call for each (a topic's pages hold an entry for each of its interviews)."""
+    parts = []
+    for item in part.made_from:
+        if type(item) is str:
+            parts.append(repr(item))
+        elif type(item) is Interview:
+            if not item.source_key:
+                return None
+            parts.append(f"interview {item.source_key} {item.slug}")
+        else:
+            text = describe(item, memo)
+            if text is None:
+                return None
+            parts.append(text)
+    return "part tuple " + ",".join(parts)
+
+
+def describe_items(items, memo: dict[int, tuple]) -> str | None:
+    """A dict's items (or a dataclass's fields) in an order of their own: equal mappings are
+    described alike however they were built."""
+    parts = []
+    for key, item in items:
+        key_text, item_text = describe(key, memo), describe(item, memo)
+        if key_text is None or item_text is None:
+            return None
+        parts.append(f"{key_text}:{item_text}")
+    return "dict " + ",".join(sorted(parts))
+
+
 def inputs_digest(reads: frozenset[str], context: dict, memo: dict[int, tuple]) -> str | None:
     """One digest of everything a template that reads these names (template_reads) reads from
-    context; None when it cannot be cached."""
+    context; None when it cannot be cached. The names and values are one page's: described, not
+    kept in the memo."""
     if "*" in reads:
         return None
-    return describe({name: context[name] for name in reads if name in context}, memo)
+    return describe_composite({name: context[name] for name in reads if name in context}, memo)
