@@ -25,6 +25,7 @@ from .disk import prefetch
 SUFFIX = ".pickle"
 HELD = "held"
 COMPRESSION = 1  # zlib's fastest level: most of the saving for a fraction of the time
+DISK_BLOCK = 4096
 FILE_GROUPS = 256  # an edit changes about ten of the search index's files: each in its own group
 
 
@@ -40,21 +41,34 @@ def write_entry(file, value) -> None:
     """Compressed: pages and HTML shrink about four times, so a large archive's cache stays in the
     operating system's file cache instead of being read from disk by every build. Pickled and
     compressed piece by piece: a large entry (the search index's files) never exists whole in
-    memory as bytes, once pickled and once compressed."""
-    compressor = zlib.compressobj(COMPRESSION)
-    pickle.Pickler(Compressing(file, compressor), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    file.write(compressor.flush())
+    memory as bytes, once pickled and once compressed. An entry that fits in a disk block is not
+    compressed: it takes the block either way, and reading it back is then unpickling alone (a
+    seed's head: 29 against 44 µs, read for every seed by every build)."""
+    compressing = Compressing(file)
+    pickle.Pickler(compressing, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    compressing.close()
 
 
 class Compressing:
-    """A file object that compresses what is written to it into another."""
+    """A file object that compresses what is written to it into another, once it is more than a
+    disk block; until then it holds it."""
 
-    def __init__(self, file, compressor) -> None:
-        self.file, self.compressor = file, compressor
+    def __init__(self, file) -> None:
+        self.file, self.held, self.compressor = file, bytearray(), None
 
     def write(self, data) -> int:
-        self.file.write(self.compressor.compress(data))
+        if self.compressor is not None:
+            self.file.write(self.compressor.compress(data))
+        else:
+            self.held += data
+            if len(self.held) > DISK_BLOCK:
+                self.compressor = zlib.compressobj(COMPRESSION)
+                self.file.write(self.compressor.compress(self.held))
+                self.held = None
         return len(data)
+
+    def close(self) -> None:
+        self.file.write(self.held if self.compressor is None else self.compressor.flush())
 
 
 def read_file(path: str) -> bytes:
@@ -70,7 +84,8 @@ def dump_entry(value) -> bytes:
 
 
 def load_entry(data: bytes):
-    return pickle.loads(zlib.decompress(data))
+    # A pickle starts with its protocol's opcode, a zlib stream never does.
+    return pickle.loads(data if data[:1] == pickle.PROTO else zlib.decompress(data))
 
 
 @dataclass

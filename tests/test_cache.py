@@ -240,11 +240,17 @@ def test_a_damaged_entry_is_a_miss_not_an_error(tmp_path):
         assert load(project) == first
 
 
-def test_an_entry_is_a_compressed_pickle():
+def test_an_entry_is_a_compressed_pickle_unless_it_fits_in_a_disk_block():
     value = {"page": "正文" * 1000}
     data = dump_entry(value)
     assert len(data) < len(pickle.dumps(value)) / 10
     assert load_entry(data) == value == pickle.loads(zlib.decompress(data))
+    small = {"page": "正文" * 100}
+    assert load_entry(dump_entry(small)) == small == pickle.loads(dump_entry(small))
+    # Just past a block, the part held until then is compressed with the rest.
+    for size in range(4080, 4110):
+        value = {"page": bytes(range(256)) * (size // 256) + b"x" * (size % 256)}
+        assert load_entry(dump_entry(value)) == value
 
 
 def test_a_removed_seeds_entry_is_removed(tmp_path):
