@@ -61,7 +61,7 @@ def describe(value, memo: dict[int, tuple]) -> str | None:
 
 def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     if isinstance(value, Interview):
-        return f"interview {value.source_key} {value.slug}" if value.source_key else None
+        return describe_interview(value)
     if isinstance(value, InterviewPart):
         return describe_part(value, memo)
     if isinstance(value, dict):
@@ -77,6 +77,10 @@ def describe_composite(value, memo: dict[int, tuple]) -> str | None:
     return None
 
 
+def describe_interview(interview: Interview) -> str | None:
+    return f"interview {interview.source_key} {interview.slug}" if interview.source_key else None
+
+
 def describe_part(part: InterviewPart, memo: dict[int, tuple]) -> str | None:
     """What a part was made from: a name, the interview and a few plain values, described here
     without a call for each (a topic's pages hold an entry for each of its interviews)."""
@@ -84,12 +88,8 @@ def describe_part(part: InterviewPart, memo: dict[int, tuple]) -> str | None:
     for item in part.made_from:
         if type(item) is str:
             parts.append(repr(item))
-        elif type(item) is Interview:
-            if not item.source_key:
-                return None
-            parts.append(f"interview {item.source_key} {item.slug}")
         else:
-            text = describe(item, memo)
+            text = describe_interview(item) if type(item) is Interview else describe(item, memo)
             if text is None:
                 return None
             parts.append(text)
@@ -109,9 +109,9 @@ def describe_items(items, memo: dict[int, tuple]) -> str | None:
 
 
 def inputs_digest(reads: frozenset[str], context: dict, memo: dict[int, tuple]) -> str | None:
-    """One digest of everything a template that reads these names (template_reads) reads from
-    context; None when it cannot be cached. The names and values are one page's: described, not
-    kept in the memo."""
+    """Everything a template that reads these names (template_reads) reads from context, described
+    (the page's key is a digest of it); None when it cannot be cached. The names and values are
+    one page's: not kept in the memo."""
     if "*" in reads:
         return None
     return describe_composite({name: context[name] for name in reads if name in context}, memo)

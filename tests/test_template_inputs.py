@@ -53,6 +53,16 @@ def test_values_are_described_by_content_and_unknown_ones_by_nothing():
     assert describe([1, 2], {}) != describe([2, 1], {}) and describe({1, 2}, {}) == describe({2, 1}, {})
 
 
+def test_a_set_is_described_by_its_members_whatever_their_order():
+    words = [f"词{number}" for number in range(1000)]
+    grown = set(words)
+    grown.difference_update(words[50:])
+    fresh = set(reversed(words[:50]))
+    assert grown == fresh and list(grown) != list(fresh), "the same members, iterated in another order"
+    assert describe(grown, {}) == describe(fresh, {})
+    assert describe(frozenset(grown), {}) == describe(frozenset(fresh), {})
+
+
 def test_an_interview_is_its_source_key_and_url_and_without_a_key_it_is_not_cached():
     interview = inline_interview("**主持人：** 你好？\n\n**Sam Altman：** 你好。")
     keyed = replace(interview, source_key="k1")
