@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from .dialogue import Labelled, group_turns, split_label
 from .errors import InputError
 from .furniture import Furniture, FurnitureRule, project_furniture
-from .inline import is_links_only, plain_text, spans_of, to_paragraph
+from .inline import is_labelled_links, is_links_only, plain_text, spans_of, to_paragraph
 from .model import (
     Attribution,
     Block,
@@ -96,6 +96,8 @@ def view_of(unit: Unit) -> View:
         kinds.add("empty")
     elif unit.kind in ("paragraph", "item", "heading") and is_links_only(spans):
         kinds.add("links")
+    elif unit.kind in ("paragraph", "item") and is_labelled_links(spans):
+        kinds.add("labelled links")
     return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)), spans)
 
 

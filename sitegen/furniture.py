@@ -24,7 +24,9 @@ from .errors import InputError, display_path
 #   credit   a byline or credit at the top of the article, shown in the metadata box
 #   caption  the line under an image, shown as its caption
 PLACES = frozenset({"line", "block", "start", "end", "tail", "credit", "caption"})
-KINDS = frozenset({"paragraph", "heading", "item", "quote", "image", "rule", "code", "table", "links", "empty"})
+KINDS = frozenset(
+    {"paragraph", "heading", "item", "quote", "image", "rule", "code", "table", "links", "labelled links", "empty"}
+)
 KEYS = frozenset({"name", "where", "kind", "text", "url", "max_chars", "then"})
 # A match longer than this is text, not furniture, unless the rule says otherwise.
 DEFAULT_MAX_CHARS = {"line": 80, "block": 80, "start": 80, "end": 80, "credit": 40, "caption": 80, "tail": 0}

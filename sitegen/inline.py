@@ -21,6 +21,7 @@ ITALIC_STARS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.{1,300}?)(?<=[^\s\\])\*(?!
 EMPHASIS_UNDERSCORE = re.compile(r"(?<!\\)_+(?=\s*\*)|(?<=\*)\s*_+")
 SPACES = re.compile(r"\s+")
 LINK_FURNITURE = re.compile(r"[\s\[\]\d.、:：]+")
+LABEL_END = re.compile(r"[:：]\W*$")
 
 
 def strip_markup(markup: str) -> str:
@@ -111,3 +112,11 @@ def is_links_only(spans: list[Span]) -> bool:
     """True when every word of a paragraph's runs is the text of a link (a related-article card, a
     link list), but for list numbering and brackets around it."""
     return any(span.url for span in spans) and all(span.url or not LINK_FURNITURE.sub("", span.text) for span in spans)
+
+
+def is_labelled_links(spans: list[Span]) -> bool:
+    """True when a paragraph's runs are words ending in a colon and then only links: 推荐阅读：
+    and the titles of other articles. The words are the unit's text, for a rule to name."""
+    first_link = next((place for place, span in enumerate(spans) if span.url), 0)
+    label = "".join(span.text for span in spans[:first_link])
+    return bool(first_link and LABEL_END.search(label)) and is_links_only(spans[first_link:])

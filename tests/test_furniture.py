@@ -117,6 +117,18 @@ def test_planted_furniture_in_the_middle_removes_that_line_only():
     assert cleaned.ledger.sentences_kept == cleaned.ledger.sentences - 3
 
 
+def test_a_label_and_links_to_other_articles_in_one_paragraph_are_removed_anywhere():
+    link = "[OpenAI 发布会全记录](http://mp.weixin.qq.com/s?__biz=x&mid=1)"
+    for planted in (f"**推荐阅读：** {link}", f"👉往期推荐: {link} {link.replace('mid=1', 'mid=2')}"):
+        cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{planted}"), author="AI深度研究员")
+        assert texts(cleaned) == texts(clean(INTERVIEW, author="AI深度研究员")), planted
+        assert dict(cleaned.removed) == {"related articles": 1}
+    # A link after other words, a label without links, and a label not of related articles stay.
+    for kept in (f"推荐阅读：{link}，这篇讲得很清楚。", "推荐阅读：《人类简史》。", f"论文地址：{link}"):
+        cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{kept}"), author="AI深度研究员")
+        assert not cleaned.removed and len(texts(cleaned)) == len(texts(clean(INTERVIEW, author="AI深度研究员"))) + 1
+
+
 def test_the_closing_boilerplate_is_not_taken_where_much_text_follows_the_mark():
     text = f"{PROSE}\n\n— 完 —\n\n" + "\n\n".join([PROSE] * 5)
     cleaned = clean(text)
@@ -208,7 +220,7 @@ def test_an_acknowledged_removal_passes_the_guard(tmp_path):
 # --- every message of the loader, word for word ---------------------------------------------------
 
 PLACES = "block, caption, credit, end, line, start, tail"
-KINDS = "code, empty, heading, image, item, links, paragraph, quote, rule, table"
+KINDS = "code, empty, heading, image, item, labelled links, links, paragraph, quote, rule, table"
 
 
 @pytest.mark.parametrize(
