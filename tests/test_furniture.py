@@ -129,6 +129,45 @@ def test_a_label_and_links_to_other_articles_in_one_paragraph_are_removed_anywhe
         assert not cleaned.removed and len(texts(cleaned)) == len(texts(clean(INTERVIEW, author="AI深度研究员"))) + 1
 
 
+PLANTED = {
+    "点击上方“AI前线”，选择“星标”公众号": "follow prompt",
+    "点击上方蓝字关注我们": "follow prompt",
+    "▲扫码关注我们": "follow prompt",
+    "↓↓↓ 点击阅读原文，了解更多": "read-the-original prompt",
+    "阅读原文查看完整视频": "read-the-original prompt",
+    "商务合作请联系微信：abc123": "sponsor note",
+    "欢迎加入AI交流群，扫码添加小助手": "QR code prompt",
+    "喜欢这篇文章，请点个“赞”和“在看”": "engagement prompt",
+    "— 推荐阅读 —": "related articles",
+    "*往期精彩：*": "related articles",
+}
+# Sentences an interview may hold, with a furniture word in them.
+LOOK_ALIKES = (
+    "我们要为这个团队点个赞。",
+    "用户扫码支付已经非常普遍了。",
+    "我们和微软有很深的商务合作。",
+    "我建议大家去阅读原文。",
+    "长按屏幕就能识别图里的文字。",
+    "推荐阅读《人类简史》这本书。",
+    "我们每天都在看用户的反馈。",
+)
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+@pytest.mark.parametrize("where", ["top", "middle"])
+def test_common_prompts_are_furniture_anywhere_in_an_article(planted, where):
+    article = f"{planted}\n\n{INTERVIEW}" if where == "top" else INTERVIEW.replace("问题6？", f"问题6？\n\n{planted}")
+    cleaned = clean(article, author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert dict(cleaned.removed) == {PLANTED[planted]: 1}
+
+
+@pytest.mark.parametrize("sentence", LOOK_ALIKES)
+def test_sentences_with_a_prompt_word_stay(sentence):
+    cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{sentence}"), author="某公众号")
+    assert sentence in texts(cleaned) and not cleaned.removed
+
+
 def test_the_closing_boilerplate_is_not_taken_where_much_text_follows_the_mark():
     text = f"{PROSE}\n\n— 完 —\n\n" + "\n\n".join([PROSE] * 5)
     cleaned = clean(text)
