@@ -140,6 +140,9 @@ PLANTED = {
     "喜欢这篇文章，请点个“赞”和“在看”": "engagement prompt",
     "— 推荐阅读 —": "related articles",
     "*往期精彩：*": "related articles",
+    "本文约3000字，建议阅读10分钟": "reading-time line",
+    "阅读时间约 5 分钟": "reading-time line",
+    "每天一篇AI前沿，关注不迷路": "follow prompt",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -150,6 +153,8 @@ LOOK_ALIKES = (
     "长按屏幕就能识别图里的文字。",
     "推荐阅读《人类简史》这本书。",
     "我们每天都在看用户的反馈。",
+    "这本书全文约20万字，我读了三遍。",
+    "阅读这份报告花了我30分钟。",
 )
 
 
