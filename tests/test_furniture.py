@@ -143,6 +143,8 @@ PLANTED = {
     "本文约3000字，建议阅读10分钟": "reading-time line",
     "阅读时间约 5 分钟": "reading-time line",
     "每天一篇AI前沿，关注不迷路": "follow prompt",
+    "觉得有用就转发给朋友吧": "engagement prompt",
+    "如果你喜欢这篇文章，欢迎转发分享": "engagement prompt",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -155,6 +157,8 @@ LOOK_ALIKES = (
     "我们每天都在看用户的反馈。",
     "这本书全文约20万字，我读了三遍。",
     "阅读这份报告花了我30分钟。",
+    "很多人喜欢这篇论文，因为它很有用。",
+    "我很喜欢这篇文章里的观点。",
 )
 
 
