@@ -145,6 +145,11 @@ PLANTED = {
     "每天一篇AI前沿，关注不迷路": "follow prompt",
     "觉得有用就转发给朋友吧": "engagement prompt",
     "如果你喜欢这篇文章，欢迎转发分享": "engagement prompt",
+    "预览时标签不可点": "WeChat interface",
+    "微信扫一扫关注该公众号": "WeChat interface",
+    "继续滑动看下一个": "WeChat interface",
+    "阅读 1.2万": "WeChat interface",
+    "修改于2024年05月17日": "WeChat interface",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -159,6 +164,7 @@ LOOK_ALIKES = (
     "阅读这份报告花了我30分钟。",
     "很多人喜欢这篇论文，因为它很有用。",
     "我很喜欢这篇文章里的观点。",
+    "阅读 2 万篇论文之后，我们才开始训练。",
 )
 
 
