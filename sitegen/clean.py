@@ -57,6 +57,7 @@ REMOVING = ("line", "block", "start", "end", "tail")
 MAX_IMAGES_AFTER_START = 6
 # The opening furniture (follow prompt, reading time) is a few lines of one short sentence each.
 MAX_PROMPT_CHARS = 40
+STATEMENT_ENDS = ("。", "？", "?", ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,10 @@ def take_credits(views: list[View], rules: tuple[FurnitureRule, ...], end: int) 
 def is_prompt_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
     short = view.sentences <= 1 and view.chars <= MAX_PROMPT_CHARS
     return short and first_match(rules, view, ("line",)) is not None
+
+
+def is_prompt(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+    return is_prompt_line(view, rules) and not view.text.rstrip().endswith(STATEMENT_ENDS)
 
 
 def body_removals(
@@ -406,8 +411,13 @@ def clean_body(
     blocks = [(views[i].unit, unit_block(views[i], caption_of.get(i, ""))) for i in kept if i not in caption_units]
     grouped = group_turns(merge_neighbours([(unit, block) for unit, block in blocks if block is not None]))
     attributions = [read_attribution(views[i], seed) for i in range(closing, len(views)) if i not in removed]
-    ledger = make_ledger(views, removed, range(opening, closing), acknowledged)
-    check_removals(seed, ledger, furniture, acknowledged)
+    article = range(opening, closing)
+    ledger = make_ledger(views, removed, article, acknowledged)
+    # A prompt (one short sentence a line rule names, not ended as a statement or a question) is
+    # furniture, not the article's text: the ledger counts it, the guard does not. Eight prompts
+    # planted in a row stopped the build; a rule that takes short answers (对。) still does.
+    prose_removed = {index: rule for index, rule in removed.items() if not is_prompt(views[index], rules)}
+    check_removals(seed, make_ledger(views, prose_removed, article, acknowledged), furniture, acknowledged)
     return Cleaned(
         blocks=tuple(normalise_headings(grouped)),
         attributions=tuple(attributions),

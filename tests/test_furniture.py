@@ -177,6 +177,13 @@ def test_common_prompts_are_furniture_anywhere_in_an_article(planted, where):
     assert dict(cleaned.removed) == {PLANTED[planted]: 1}
 
 
+def test_a_run_of_prompt_lines_is_furniture_the_guard_lets_pass_and_the_ledger_counts():
+    planted = "\n\n".join(PLANTED)
+    cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{planted}"), author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert cleaned.ledger.sentences - cleaned.ledger.sentences_kept > 5
+
+
 @pytest.mark.parametrize("sentence", LOOK_ALIKES)
 def test_sentences_with_a_prompt_word_stay(sentence):
     cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{sentence}"), author="某公众号")
@@ -260,6 +267,13 @@ def test_a_page_that_would_lose_sentences_stops_the_build(tmp_path):
     # Five lost sentences are a handful of prompt lines: reported, not fatal.
     assert clean(text.replace(PROSE, "甲", 1), furniture=greedy(tmp_path, max_chars=100)).ledger.sentences_kept == 31
     assert "rule 'greedy' removes" in caught.value.reason
+
+
+def test_a_rule_that_takes_short_answers_stops_the_build_as_one_that_takes_prose(tmp_path):
+    text = "\n\n".join([PROSE.replace("模型", "")] * 30 + ["对，模型很重要。"] * 6)
+    with pytest.raises(InputError) as caught:
+        clean(text, furniture=greedy(tmp_path))
+    assert "would keep 30 of 36 sentences" in caught.value.reason
 
 
 def test_an_acknowledged_removal_passes_the_guard(tmp_path):
