@@ -175,6 +175,7 @@ def is_prompt_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
 
 
 def is_prompt(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+    """A prompt line that reads as a call, not as a statement or a question (对。, 为什么？)."""
     return is_prompt_line(view, rules) and not view.text.rstrip().endswith(STATEMENT_ENDS)
 
 
