@@ -417,8 +417,14 @@ def clean_body(
     # A prompt (one short sentence a line rule names, not ended as a statement or a question) is
     # furniture, not the article's text: the ledger counts it, the guard does not. Eight prompts
     # planted in a row stopped the build; a rule that takes short answers (对。) still does.
-    prose_removed = {index: rule for index, rule in removed.items() if not is_prompt(views[index], rules)}
-    check_removals(seed, make_ledger(views, prose_removed, article, acknowledged), furniture, acknowledged)
+    prose_removed = {
+        index: rule for index, rule in removed.items() if index not in article or not is_prompt(views[index], rules)
+    }
+    if len(prose_removed) < len(removed):
+        ledger_of_prose = make_ledger(views, prose_removed, article, acknowledged)
+    else:
+        ledger_of_prose = ledger
+    check_removals(seed, ledger_of_prose, furniture, acknowledged)
     return Cleaned(
         blocks=tuple(normalise_headings(grouped)),
         attributions=tuple(attributions),
