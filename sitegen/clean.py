@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlparse
 
@@ -70,6 +70,9 @@ class View:
     chars: int
     sentences: int
     spans: tuple[Span, ...] = ()  # a paragraph's, heading's, item's or quote's runs, read once
+    # Whether each pattern (by id) finds the text: asked about one place after another, a unit is
+    # searched once by each pattern.
+    found: dict[int, bool] = field(default_factory=dict, compare=False)
 
 
 def prose_chars(text: str) -> int:
@@ -102,11 +105,32 @@ def view_of(unit: Unit) -> View:
     return View(unit, text, frozenset(kinds), prose_chars(text), len(sentences_of(text)), spans)
 
 
+class RuleBook(tuple):
+    """An account's rules in their order. Each unit is asked about one set of places after another,
+    and each set is named by a few of the rules: those are picked out once per article, not per unit."""
+
+    def __new__(cls, rules: Iterable[FurnitureRule] = ()) -> RuleBook:
+        book = super().__new__(cls, rules)
+        book.acting = {}
+        return book
+
+    def at(self, places: tuple[str, ...]) -> tuple[FurnitureRule, ...]:
+        if places not in self.acting:
+            self.acting[places] = tuple(rule for rule in self if not rule.where.isdisjoint(places))
+        return self.acting[places]
+
+
+def text_found(pattern: re.Pattern, view: View) -> bool:
+    if id(pattern) not in view.found:
+        view.found[id(pattern)] = pattern.search(view.text) is not None
+    return view.found[id(pattern)]
+
+
 def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
-    """Whether the rule takes this unit at one of these places; its patterns are searched once."""
+    """Whether the rule takes this unit at one of these places."""
     if rule.where.isdisjoint(places) or (rule.kind and rule.kind not in view.kinds):
         return False
-    if rule.text and not rule.text.search(view.text):
+    if rule.text and not text_found(rule.text, view):
         return False
     if rule.url and not (view.unit.url and rule.url.search(view.unit.url)):
         return False
@@ -114,25 +138,25 @@ def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool
     return any(not limit or view.chars <= limit for limit in limits)
 
 
-def first_match(rules: Iterable[FurnitureRule], view: View, places: tuple[str, ...]) -> FurnitureRule | None:
-    return next((rule for rule in rules if matches_at(rule, view, places)), None)
+def first_match(rules: RuleBook, view: View, places: tuple[str, ...]) -> FurnitureRule | None:
+    return next((rule for rule in rules.at(places) if matches_at(rule, view, places)), None)
 
 
 def is_attribution(view: View) -> bool:
     return view.unit.kind == "paragraph" and bool(ATTRIBUTION.match(view.text))
 
 
-def is_named(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+def is_named(view: View, rules: RuleBook) -> bool:
     """True when a rule names this unit by its words or address, or it holds no prose at all."""
     if is_attribution(view) or view.kinds & {"rule", "empty", "links"}:
         return True
-    return any(matches_at(rule, view, REMOVING) for rule in rules if rule.text or rule.url)
+    return any(matches_at(rule, view, REMOVING) for rule in rules.at(REMOVING) if rule.text or rule.url)
 
 
 # --- where the closing boilerplate starts -------------------------------------------------
 
 
-def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_unnamed: int) -> int:
+def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     """The first start or end match after which at most max_unnamed characters of text follow that
     no rule names; len(views) when the article has no closing boilerplate."""
     named = [is_named(view, rules) for view in views]
@@ -157,7 +181,7 @@ def find_closing(views: list[View], rules: tuple[FurnitureRule, ...], max_unname
 # --- what each unit becomes ----------------------------------------------------------------
 
 
-def take_credits(views: list[View], rules: tuple[FurnitureRule, ...], end: int) -> tuple[dict[int, str], int]:
+def take_credits(views: list[View], rules: RuleBook, end: int) -> tuple[dict[int, str], int]:
     """Bylines at the top of the article by unit index, and where the article's own text starts:
     the first unit that is neither a byline nor a prompt line (one short sentence a line rule names)."""
     credits: dict[int, str] = {}
@@ -169,19 +193,17 @@ def take_credits(views: list[View], rules: tuple[FurnitureRule, ...], end: int) 
     return credits, end
 
 
-def is_prompt_line(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+def is_prompt_line(view: View, rules: RuleBook) -> bool:
     short = view.sentences <= 1 and view.chars <= MAX_PROMPT_CHARS
     return short and first_match(rules, view, ("line",)) is not None
 
 
-def is_prompt(view: View, rules: tuple[FurnitureRule, ...]) -> bool:
+def is_prompt(view: View, rules: RuleBook) -> bool:
     """A prompt line that reads as a call, not as a statement or a question (对。, 为什么？)."""
     return is_prompt_line(view, rules) and not view.text.rstrip().endswith(STATEMENT_ENDS)
 
 
-def body_removals(
-    views: list[View], rules: tuple[FurnitureRule, ...], skip: dict[int, str], end: int
-) -> dict[int, str]:
+def body_removals(views: list[View], rules: RuleBook, skip: dict[int, str], end: int) -> dict[int, str]:
     """Rule name by unit index for every unit a line or block rule removes from the article."""
     removed: dict[int, str] = {}
     block: FurnitureRule | None = None
@@ -200,7 +222,7 @@ def body_removals(
     return removed
 
 
-def tail_removals(views: list[View], rules: tuple[FurnitureRule, ...], start: int) -> dict[int, str]:
+def tail_removals(views: list[View], rules: RuleBook, start: int) -> dict[int, str]:
     removed: dict[int, str] = {}
     for index in range(start, len(views)):
         if not is_attribution(views[index]):
@@ -209,7 +231,7 @@ def tail_removals(views: list[View], rules: tuple[FurnitureRule, ...], start: in
     return removed
 
 
-def captions(views: list[View], rules: tuple[FurnitureRule, ...], kept: list[int]) -> dict[int, str]:
+def captions(views: list[View], rules: RuleBook, kept: list[int]) -> dict[int, str]:
     """Caption text by image index, for the kept unit right under an image that a caption rule names."""
     found: dict[int, str] = {}
     for before, after in zip(kept, kept[1:], strict=False):
@@ -400,7 +422,7 @@ def clean_body(
     """The body's blocks without furniture; ``seed`` names the file in errors, ``author`` picks the
     account's rules, ``acknowledged`` holds (rule, first line, last line) an editor accepted."""
     furniture = furniture or project_furniture()
-    rules = furniture.rules_for(author)
+    rules = RuleBook(furniture.rules_for(author))
     views = [view_of(unit) for unit in read_units(lines)]
     closing = find_closing(views, rules, furniture.max_unnamed_closing_chars)
     credits, opening = take_credits(views, rules, closing)

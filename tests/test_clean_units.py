@@ -10,10 +10,12 @@ from sitegen.clean import (
     MAX_IMAGES_AFTER_START,
     MAX_PROMPT_CHARS,
     UNSAFE_IMAGE,
+    RuleBook,
     body_removals,
     check_removals,
     clean_body,
     find_closing,
+    first_match,
     is_named,
     is_prompt_line,
     matches_at,
@@ -94,13 +96,27 @@ def test_a_rule_matches_up_to_its_limit_inclusive():
 
 
 def test_what_holds_no_prose_or_is_named_by_a_rule_counts_as_named():
-    assert is_named(view_of(para("原文链接：https://a.example/1")), ())
-    assert is_named(view_of(Unit("rule", "", 1, 1)), ())
-    assert is_named(view_of(para("**  **")), ())
-    assert is_named(view_of(para("[往期](https://a.example/1)")), ())
-    assert not is_named(view_of(para("关注我们")), ())
-    assert is_named(view_of(para("关注我们")), (rule("follow", "line", text="关注"),))
-    assert not is_named(view_of(para("关注我们")), (rule("caption only", "caption", text="关注"),))
+    assert is_named(view_of(para("原文链接：https://a.example/1")), RuleBook())
+    assert is_named(view_of(Unit("rule", "", 1, 1)), RuleBook())
+    assert is_named(view_of(para("**  **")), RuleBook())
+    assert is_named(view_of(para("[往期](https://a.example/1)")), RuleBook())
+    assert not is_named(view_of(para("关注我们")), RuleBook())
+    assert is_named(view_of(para("关注我们")), RuleBook([rule("follow", "line", text="关注")]))
+    assert not is_named(view_of(para("关注我们")), RuleBook([rule("caption only", "caption", text="关注")]))
+
+
+def test_a_unit_is_searched_once_by_each_pattern_whatever_place_it_is_asked_about():
+    searched = []
+
+    class CountingPattern:
+        def search(self, text):
+            searched.append(text)
+
+    book = RuleBook([FurnitureRule("follow", frozenset({"line", "end", "tail"}), 1, text=CountingPattern())])
+    view = view_of(para(PROSE))
+    assert not is_named(view, book)
+    assert first_match(book, view, ("line",)) is None and first_match(book, view, ("end",)) is None
+    assert searched == [PROSE]
 
 
 # --- where the closing boilerplate starts ---------------------------------------------------------
@@ -110,28 +126,28 @@ START = rule("ad", "start", text="^广告$")
 
 
 def test_an_end_mark_with_nothing_unnamed_after_it_starts_the_closing_even_at_zero():
-    assert find_closing(views(para(PROSE), para("完")), (END,), 0) == 1
+    assert find_closing(views(para(PROSE), para("完")), RuleBook([END]), 0) == 1
     # Named units after it (a rule) add nothing to what follows unnamed.
-    assert find_closing(views(para(PROSE), para("完"), Unit("rule", "", 3, 3)), (END,), 0) == 1
+    assert find_closing(views(para(PROSE), para("完"), Unit("rule", "", 3, 3)), RuleBook([END]), 0) == 1
 
 
 def test_an_end_mark_followed_by_more_unnamed_text_than_allowed_is_not_the_closing():
-    assert find_closing(views(para("完"), para(PROSE)), (END,), 19) == 2
-    assert find_closing(views(para("完"), para(PROSE)), (END,), 20) == 0
-    assert find_closing(views(para(PROSE * 3), para("完")), (END,), 10) == 1
+    assert find_closing(views(para("完"), para(PROSE)), RuleBook([END]), 19) == 2
+    assert find_closing(views(para("完"), para(PROSE)), RuleBook([END]), 20) == 0
+    assert find_closing(views(para(PROSE * 3), para("完")), RuleBook([END]), 10) == 1
 
 
 def test_a_weak_start_is_taken_before_up_to_six_images_only():
     slides = [image(line=n) for n in range(3, 3 + MAX_IMAGES_AFTER_START)]
-    assert find_closing(views(para(PROSE), para("广告"), *slides), (START,), 200) == 1
+    assert find_closing(views(para(PROSE), para("广告"), *slides), RuleBook([START]), 200) == 1
     more = [*slides, image(line=99)]
-    assert find_closing(views(para(PROSE), para("广告"), *more), (START,), 200) == 2 + len(more)
+    assert find_closing(views(para(PROSE), para("广告"), *more), RuleBook([START]), 200) == 2 + len(more)
 
 
 def test_a_separator_or_empty_line_before_the_mark_belongs_to_the_closing():
-    assert find_closing(views(para(PROSE), Unit("rule", "", 2, 2), para("**  **"), para("完")), (END,), 0) == 1
-    assert find_closing(views(Unit("rule", "", 1, 1), para("完")), (END,), 0) == 0
-    assert find_closing(views(para("完"), para("正文"), Unit("rule", "", 3, 3)), (END,), 2) == 0
+    assert find_closing(views(para(PROSE), Unit("rule", "", 2, 2), para("**  **"), para("完")), RuleBook([END]), 0) == 1
+    assert find_closing(views(Unit("rule", "", 1, 1), para("完")), RuleBook([END]), 0) == 0
+    assert find_closing(views(para("完"), para("正文"), Unit("rule", "", 3, 3)), RuleBook([END]), 2) == 0
 
 
 # --- bylines and prompt lines at the top ------------------------------------------------------------
@@ -143,13 +159,13 @@ PROMPT = rule("follow", "line", text="关注")
 @pytest.mark.parametrize("between", [image(line=2), para("**  **", 2), Unit("rule", "", 2, 2)])
 def test_images_empty_lines_and_separators_do_not_end_the_bylines(between):
     found = views(para("编辑：甲"), between, para("编辑：乙", 3), para(PROSE, 4))
-    assert take_credits(found, (CREDIT,), len(found)) == ({0: "编辑：甲", 2: "编辑：乙"}, 3)
+    assert take_credits(found, RuleBook([CREDIT]), len(found)) == ({0: "编辑：甲", 2: "编辑：乙"}, 3)
 
 
 def test_a_prompt_line_is_one_short_sentence_a_line_rule_names():
-    assert is_prompt_line(view_of(para("关注" + "甲" * (MAX_PROMPT_CHARS - 2))), (PROMPT,))
-    assert not is_prompt_line(view_of(para("关注" + "甲" * (MAX_PROMPT_CHARS - 1))), (PROMPT,))
-    assert not is_prompt_line(view_of(para("关注我们。设为星标。")), (PROMPT,))
+    assert is_prompt_line(view_of(para("关注" + "甲" * (MAX_PROMPT_CHARS - 2))), RuleBook([PROMPT]))
+    assert not is_prompt_line(view_of(para("关注" + "甲" * (MAX_PROMPT_CHARS - 1))), RuleBook([PROMPT]))
+    assert not is_prompt_line(view_of(para("关注我们。设为星标。")), RuleBook([PROMPT]))
 
 
 # --- what the rules remove -----------------------------------------------------------------------------
@@ -158,13 +174,13 @@ def test_a_prompt_line_is_one_short_sentence_a_line_rule_names():
 def test_units_after_a_byline_are_still_judged_and_a_block_takes_what_follows_it():
     block = rule("ad block", "block", text="^招聘$", then="image")
     found = views(para("编辑：甲"), para("招聘", 2), image(line=3), image(line=4), para("关注", 5), para(PROSE, 6))
-    removed = body_removals(found, (block, PROMPT), {0: "编辑：甲"}, len(found))
+    removed = body_removals(found, RuleBook([block, PROMPT]), {0: "编辑：甲"}, len(found))
     assert removed == {1: "ad block", 2: "ad block", 3: "ad block", 4: "follow"}
 
 
 def test_an_image_without_an_http_address_is_removed_by_its_own_name():
     found = views(para(PROSE), image("javascript:alert(1)", 2))
-    assert body_removals(found, (), {}, len(found)) == {1: UNSAFE_IMAGE}
+    assert body_removals(found, RuleBook(), {}, len(found)) == {1: UNSAFE_IMAGE}
 
 
 def test_neighbouring_removals_by_one_rule_are_added_up():
