@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,16 @@ def inline_interview(body: str):
 
 def write_seed(project: Path, name: str, data: str | bytes) -> None:
     (project / "seeds" / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def sitemap_pages(site: Path) -> str:
+    """The sitemap's lists of pages, read through the index that sitemap.xml is (its entries are
+    files at the site's root)."""
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and "<url>" not in index
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    assert parts
+    return "".join((site / loc.rsplit("/", 1)[-1]).read_text(encoding="utf-8") for loc in parts)
 
 
 def soup(path: Path) -> BeautifulSoup:
