@@ -150,6 +150,11 @@ PLANTED = {
     "继续滑动看下一个": "WeChat interface",
     "阅读 1.2万": "WeChat interface",
     "修改于2024年05月17日": "WeChat interface",
+    "转载请注明出处": "reprint notice",
+    "文章来源于网络，如有侵权请联系我们删除": "reprint notice",
+    "（图片来自网络，侵删）": "reprint notice",
+    "点个在看，你最好看": "engagement prompt",
+    "点亮“在看”，让更多人看到": "engagement prompt",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -165,6 +170,9 @@ LOOK_ALIKES = (
     "很多人喜欢这篇论文，因为它很有用。",
     "我很喜欢这篇文章里的观点。",
     "阅读 2 万篇论文之后，我们才开始训练。",
+    "如果作品侵权，平台应该删除吗？",
+    "如有侵权，法院会联系双方，而不是直接删除。",
+    "我每天早上点亮屏幕在看新闻。",
 )
 
 
