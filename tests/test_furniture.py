@@ -155,6 +155,11 @@ PLANTED = {
     "（图片来自网络，侵删）": "reprint notice",
     "点个在看，你最好看": "engagement prompt",
     "点亮“在看”，让更多人看到": "engagement prompt",
+    "-End-": "end mark",
+    "后台回复“AI”，领取资料包": "follow prompt",
+    "收录于合集 #AI访谈 12个": "WeChat interface",
+    "喜欢此内容的人还喜欢": "WeChat interface",
+    "写留言": "WeChat interface",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -173,6 +178,9 @@ LOOK_ALIKES = (
     "如果作品侵权，平台应该删除吗？",
     "如有侵权，法院会联系双方，而不是直接删除。",
     "我每天早上点亮屏幕在看新闻。",
+    "我们的团队每天在后台回复用户的邮件。",
+    "他写留言给我，说要合作。",
+    "这个故事的结尾是 end to end 的训练。",
 )
 
 
