@@ -227,6 +227,12 @@ def test_bylines_go_to_the_metadata_not_the_headings():
     assert texts(cleaned) == [PROSE] and not cleaned.removed
 
 
+def test_a_run_of_credits_at_the_top_goes_to_the_metadata():
+    credits = ("作者：张三", "责任编辑：李四", "审核 | 王五", "校对：赵六")
+    cleaned = clean("\n\n".join([*credits, PROSE]))
+    assert cleaned.credits == credits and texts(cleaned) == [PROSE]
+
+
 def test_a_byline_shaped_sentence_later_in_the_article_stays():
     cleaned = clean(f"{PROSE}\n\n编辑：这是正文里的一句话。")
     assert cleaned.credits == () and texts(cleaned) == [PROSE, "编辑：这是正文里的一句话。"]
