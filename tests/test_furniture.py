@@ -156,6 +156,7 @@ PLANTED = {
     "点个在看，你最好看": "engagement prompt",
     "点亮“在看”，让更多人看到": "engagement prompt",
     "-End-": "end mark",
+    "（完）": "end mark",
     "后台回复“AI”，领取资料包": "follow prompt",
     "收录于合集 #AI访谈 12个": "WeChat interface",
     "喜欢此内容的人还喜欢": "WeChat interface",
