@@ -46,6 +46,8 @@ LINK_LIKE = re.compile(r"^([a-z][a-z0-9+.-]*:|/|\./|\.\./)", re.IGNORECASE)
 VIDEO_LABELS = ("视频来源", "原视频链接", "视频链接")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "ted.com", "x.com", "twitter.com", "v.qq.com")
 SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+# A finished sentence: 。！？, or !?~…, at a word's end (not the ? of an address, the ~ of 3~5).
+SENTENCE_MARK = re.compile(r"[。！？]|[!?~～…](?=\s|$)")
 URL_TEXT = re.compile(r"https?://\S+")
 SPACE = re.compile(r"\s+")
 
@@ -158,24 +160,50 @@ def is_named(view: View, rules: RuleBook) -> bool:
 
 def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     """The first start or end match after which at most max_unnamed characters of text follow that
-    no rule names; len(views) when the article has no closing boilerplate."""
+    no rule names; len(views) when the article has no closing boilerplate.
+
+    A mark with the article's words after it is a line of the article, not where it ends (a prompt
+    or an end mark planted near its end): an end match, when text no rule names comes before the
+    next end match; a start match, when a sentence no rule names follows it before the next match
+    (the closing's related-article lists are often broken link text, without one)."""
     named = [is_named(view, rules) for view in views]
+    unnamed = [0 if named[index] else view.chars for index, view in enumerate(views)]
     unnamed_after = [0] * (len(views) + 1)
     images_after = [0] * (len(views) + 1)
     for index in range(len(views) - 1, -1, -1):
-        unnamed_after[index] = unnamed_after[index + 1] + (0 if named[index] else views[index].chars)
+        unnamed_after[index] = unnamed_after[index + 1] + unnamed[index]
         images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
-    for index, view in enumerate(views):
+    ends = [first_match(rules, view, ("end",)) is not None for view in views]
+    starts = [
+        first_match(rules, view, ("start",)) is not None and images_after[index] <= MAX_IMAGES_AFTER_START
+        for index, view in enumerate(views)
+    ]
+    prose = [bool(chars and SENTENCE_MARK.search(view.text)) for chars, view in zip(unnamed, views, strict=True)]
+    text_before_end = until_next(unnamed, ends, to_the_end=False)
+    prose_before_mark = until_next(prose, [e or s for e, s in zip(ends, starts, strict=True)], to_the_end=True)
+    for index in range(len(views)):
         if unnamed_after[index + 1] > max_unnamed:
             continue
-        if first_match(rules, view, ("end",)) or (
-            first_match(rules, view, ("start",)) and images_after[index] <= MAX_IMAGES_AFTER_START
-        ):
+        if (ends[index] and not text_before_end[index]) or (starts[index] and not prose_before_mark[index]):
             # A separator or empty line right before it belongs to the closing boilerplate too.
             while index > 0 and views[index - 1].kinds & {"rule", "empty"}:
                 index -= 1
             return index
     return len(views)
+
+
+def until_next(values: list[int], marks: list[bool], to_the_end: bool) -> list[int]:
+    """For each unit, the sum of the values of the units after it and before the next mark; where
+    no mark follows, of those to the end (``to_the_end``) or 0."""
+    sums = [0] * len(values)
+    running = 0 if to_the_end else None
+    for index in range(len(values) - 1, -1, -1):
+        sums[index] = running or 0
+        if marks[index]:
+            running = 0
+        elif running is not None:
+            running += values[index]
+    return sums
 
 
 # --- what each unit becomes ----------------------------------------------------------------

@@ -150,6 +150,20 @@ def test_a_separator_or_empty_line_before_the_mark_belongs_to_the_closing():
     assert find_closing(views(para("完"), para("正文"), Unit("rule", "", 3, 3)), RuleBook([END]), 2) == 0
 
 
+def test_a_start_with_a_sentence_no_rule_names_before_the_next_mark_is_a_line_of_the_article():
+    book = RuleBook([START, END])
+    assert find_closing(views(para(PROSE), para("广告"), para(PROSE), para("完")), book, 200) == 3
+    assert find_closing(views(para(PROSE), para("广告"), para(PROSE)), book, 200) == 3
+    # Words without a finished sentence (a related article's title) do not hold it back.
+    assert find_closing(views(para(PROSE), para("广告"), para("某篇文章的标题"), para("完")), book, 200) == 1
+
+
+def test_an_end_mark_with_unnamed_text_before_a_later_end_mark_is_a_line_of_the_article():
+    book = RuleBook([END])
+    assert find_closing(views(para(PROSE), para("完"), para("参考链接"), para("完")), book, 200) == 3
+    assert find_closing(views(para(PROSE), para("完"), para("参考链接")), book, 200) == 1
+
+
 # --- bylines and prompt lines at the top ------------------------------------------------------------
 
 CREDIT = rule("byline", "credit", text="^编辑：")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,15 @@ def test_a_run_of_prompt_lines_is_furniture_the_guard_lets_pass_and_the_ledger_c
     cleaned = clean(INTERVIEW.replace("问题6？", f"问题6？\n\n{planted}"), author="某公众号")
     assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
     assert cleaned.ledger.sentences - cleaned.ledger.sentences_kept > 5
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_a_prompt_planted_before_the_last_answer_leaves_the_answer_on_the_page(planted):
+    ending, last = f"{INTERVIEW}\n\n— 完 —", "**主持人：** 问题11？"
+    cleaned = clean(ending.replace(last, f"{planted}\n\n{last}"), author="某公众号")
+    base = clean(ending, author="某公众号")
+    assert texts(cleaned) == texts(base)
+    assert Counter(dict(cleaned.removed)) == Counter(dict(base.removed)) + Counter({PLANTED[planted]: 1})
 
 
 @pytest.mark.parametrize("sentence", LOOK_ALIKES)
