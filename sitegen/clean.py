@@ -173,17 +173,19 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     for index in range(len(views) - 1, -1, -1):
         unnamed_after[index] = unnamed_after[index + 1] + unnamed[index]
         images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
-    ends = [first_match(rules, view, ("end",)) is not None for view in views]
+    # Only a unit with little unnamed text after it can start the closing, and so can every unit after it.
+    near_end = [unnamed_after[index + 1] <= max_unnamed for index in range(len(views))]
+    ends = [near and first_match(rules, view, ("end",)) is not None for near, view in zip(near_end, views, strict=True)]
     starts = [
-        first_match(rules, view, ("start",)) is not None and images_after[index] <= MAX_IMAGES_AFTER_START
+        near_end[index]
+        and first_match(rules, view, ("start",)) is not None
+        and images_after[index] <= MAX_IMAGES_AFTER_START
         for index, view in enumerate(views)
     ]
     prose = [bool(chars and SENTENCE_MARK.search(view.text)) for chars, view in zip(unnamed, views, strict=True)]
     text_before_end = until_next(unnamed, ends, to_the_end=False)
     prose_before_mark = until_next(prose, [e or s for e, s in zip(ends, starts, strict=True)], to_the_end=True)
     for index in range(len(views)):
-        if unnamed_after[index + 1] > max_unnamed:
-            continue
         if (ends[index] and not text_before_end[index]) or (starts[index] and not prose_before_mark[index]):
             # A separator or empty line right before it belongs to the closing boilerplate too.
             while index > 0 and views[index - 1].kinds & {"rule", "empty"}:
