@@ -46,8 +46,9 @@ LINK_LIKE = re.compile(r"^([a-z][a-z0-9+.-]*:|/|\./|\.\./)", re.IGNORECASE)
 VIDEO_LABELS = ("视频来源", "原视频链接", "视频链接")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "ted.com", "x.com", "twitter.com", "v.qq.com")
 SENTENCE_END = re.compile(r"(?<=[。！？!?])")
-# A finished sentence: 。！？, or !?~…, at a word's end (not the ? of an address, the ~ of 3~5).
-SENTENCE_MARK = re.compile(r"[。！？]|[!?~～…](?=\s|$)")
+# A finished sentence: 。！？, or !?~…, at a word's end (not the ? of an address, the ~ of 3~5);
+# or a label for what follows (参考链接：), which a list of related articles has not.
+SENTENCE_MARK = re.compile(r"[。！？]|[!?~～…](?=\s|$)|[：:]\s*$")
 URL_TEXT = re.compile(r"https?://\S+")
 SPACE = re.compile(r"\s+")
 

@@ -156,6 +156,8 @@ def test_a_start_with_a_sentence_no_rule_names_before_the_next_mark_is_a_line_of
     assert find_closing(views(para(PROSE), para("广告"), para(PROSE)), book, 200) == 3
     # Words without a finished sentence (a related article's title) do not hold it back.
     assert find_closing(views(para(PROSE), para("广告"), para("某篇文章的标题"), para("完")), book, 200) == 1
+    # A label for what follows (a list of references) does.
+    assert find_closing(views(para(PROSE), para("广告"), para("参考链接："), para("完")), book, 200) == 3
 
 
 def test_an_end_mark_with_unnamed_text_before_a_later_end_mark_is_a_line_of_the_article():
