@@ -55,6 +55,7 @@ SPACE = re.compile(r"\s+")
 CLOSING = "closing boilerplate"  # what the closing boilerplate holds that no rule names
 UNSAFE_IMAGE = "image without an http(s) address"
 REMOVING = ("line", "block", "start", "end", "tail")
+BEFORE_THE_TAIL = ("line", "block", "start", "end")
 # A `start` match is weaker than an account's end mark: it is not taken when more images than
 # this follow it, since a run of slides after it is the article's, not an ad's.
 MAX_IMAGES_AFTER_START = 6
@@ -149,11 +150,12 @@ def is_attribution(view: View) -> bool:
     return view.unit.kind == "paragraph" and bool(ATTRIBUTION.match(view.text))
 
 
-def is_named(view: View, rules: RuleBook) -> bool:
-    """True when a rule names this unit by its words or address, or it holds no prose at all."""
+def is_named(view: View, rules: RuleBook, places: tuple[str, ...] = REMOVING) -> bool:
+    """True when a rule names this unit by its words or address at one of these places, or it holds
+    no prose at all."""
     if is_attribution(view) or view.kinds & {"rule", "empty", "links"}:
         return True
-    return any(matches_at(rule, view, REMOVING) for rule in rules.at(REMOVING) if rule.text or rule.url)
+    return any(matches_at(rule, view, places) for rule in rules.at(places) if rule.text or rule.url)
 
 
 # --- where the closing boilerplate starts -------------------------------------------------
@@ -164,27 +166,25 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     no rule names; len(views) when the article has no closing boilerplate.
 
     A mark with the article's words after it is a line of the article, not where it ends (a prompt
-    or an end mark planted near its end): an end match, when text no rule names comes before the
-    next end match; a start match, when a sentence no rule names follows it before the next match
-    (the closing's related-article lists are often broken link text, without one)."""
+    or an end mark planted near its end): an end match, when text comes before the next end match;
+    a start match, when a sentence or a label (参考链接：) follows it before the next match (the
+    closing's related-article lists are often broken link text, with neither). Text here is what no
+    rule names, or only a tail rule: its words (二维码, 投稿) name a unit inside the closing only."""
     named = [is_named(view, rules) for view in views]
-    unnamed = [0 if named[index] else view.chars for index, view in enumerate(views)]
     unnamed_after = [0] * (len(views) + 1)
     images_after = [0] * (len(views) + 1)
     for index in range(len(views) - 1, -1, -1):
-        unnamed_after[index] = unnamed_after[index + 1] + unnamed[index]
+        unnamed_after[index] = unnamed_after[index + 1] + (0 if named[index] else views[index].chars)
         images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
     # Only a unit with little unnamed text after it can start the closing, and so can every unit after it.
     near_end = [unnamed_after[index + 1] <= max_unnamed for index in range(len(views))]
-    ends = [near and first_match(rules, view, ("end",)) is not None for near, view in zip(near_end, views, strict=True)]
-    starts = [
-        near_end[index]
-        and first_match(rules, view, ("start",)) is not None
-        and images_after[index] <= MAX_IMAGES_AFTER_START
-        for index, view in enumerate(views)
+    ends, starts = closing_marks(views, rules, near_end, images_after)
+    text = [
+        view.chars if near and not is_named(view, rules, BEFORE_THE_TAIL) else 0
+        for near, view in zip(near_end, views, strict=True)
     ]
-    prose = [bool(chars and SENTENCE_MARK.search(view.text)) for chars, view in zip(unnamed, views, strict=True)]
-    text_before_end = until_next(unnamed, ends, to_the_end=False)
+    prose = [bool(chars and SENTENCE_MARK.search(view.text)) for chars, view in zip(text, views, strict=True)]
+    text_before_end = until_next(text, ends, to_the_end=False)
     prose_before_mark = until_next(prose, [e or s for e, s in zip(ends, starts, strict=True)], to_the_end=True)
     for index in range(len(views)):
         if (ends[index] and not text_before_end[index]) or (starts[index] and not prose_before_mark[index]):
@@ -193,6 +193,20 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
                 index -= 1
             return index
     return len(views)
+
+
+def closing_marks(
+    views: list[View], rules: RuleBook, near_end: list[bool], images_after: list[int]
+) -> tuple[list[bool], list[bool]]:
+    """Which units near the end are end matches, and which are start matches (not before a run of slides)."""
+    ends = [near and first_match(rules, view, ("end",)) is not None for near, view in zip(near_end, views, strict=True)]
+    starts = [
+        near_end[index]
+        and first_match(rules, view, ("start",)) is not None
+        and images_after[index] <= MAX_IMAGES_AFTER_START
+        for index, view in enumerate(views)
+    ]
+    return ends, starts
 
 
 def until_next(values: list[int], marks: list[bool], to_the_end: bool) -> list[int]:

@@ -214,6 +214,30 @@ def test_every_sentence_and_image_of_a_real_shaped_export_reaches_the_page(expor
     assert not re.search("标星|一键三连|Memo|阅读原文|Milo|THE END|转载|投稿|--END--", text)
 
 
+# Furniture an account may put anywhere, as a reader of the export has seen it between paragraphs.
+PLANTED_PROMPTS = [
+    "喜欢这篇文章，请点个“赞”和“在看”",
+    "转载请注明出处",
+    "文章来源于网络，如有侵权请联系我们删除",
+    "— 推荐阅读 —",
+    "点击上方蓝字关注我们",
+    "-End-",
+    "— 完 —",
+]
+
+
+@given(exports(), st.sampled_from(PLANTED_PROMPTS), st.data())
+def test_a_prompt_planted_between_paragraphs_takes_no_sentence_of_the_article(export, prompt, data):
+    body, sentences, _, account = export
+    boundaries = [m.end() for m in re.finditer("\n\n", body[: body.rindex(CLOSINGS[account])])]
+    at = data.draw(st.sampled_from(boundaries)) if boundaries else 0
+    planted = f"{body[:at]}{prompt}\n\n{body[at:]}"
+    cleaned = clean_body(tuple(Line(n, t) for n, t in enumerate(planted.split("\n"), 9)), "seeds/x.txt", account)
+    text = re.sub(r"\s", "", "".join(article_texts(cleaned.blocks)))
+    assert [s for s in sentences if re.sub(r"\s", "", s) not in text] == []
+    assert re.sub(r"\s", "", prompt) not in text
+
+
 yaml_hostile = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
     lambda t: t.strip() and any(c.isalnum() for c in t)
 )
