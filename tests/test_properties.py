@@ -18,6 +18,7 @@ from sitegen.parse import parse_article
 from sitegen.read import decode_seed
 
 from .conftest import ROOT
+from .test_furniture import PLANTED
 
 HEADER = """# {title}
 
@@ -214,7 +215,8 @@ def test_every_sentence_and_image_of_a_real_shaped_export_reaches_the_page(expor
     assert not re.search("标星|一键三连|Memo|阅读原文|Milo|THE END|转载|投稿|--END--", text)
 
 
-# Furniture an account may put anywhere, as a reader of the export has seen it between paragraphs.
+# Furniture an account may put anywhere, as a reader of the export has seen it between paragraphs
+# (and test_furniture's PLANTED).
 PLANTED_PROMPTS = [
     "喜欢这篇文章，请点个“赞”和“在看”",
     "转载请注明出处",
@@ -226,7 +228,7 @@ PLANTED_PROMPTS = [
 ]
 
 
-@given(exports(), st.sampled_from(PLANTED_PROMPTS), st.data())
+@given(exports(), st.sampled_from(sorted({*PLANTED_PROMPTS, *PLANTED})), st.data())
 def test_a_prompt_planted_between_paragraphs_takes_no_sentence_of_the_article(export, prompt, data):
     body, sentences, _, account = export
     boundaries = [m.end() for m in re.finditer("\n\n", body[: body.rindex(CLOSINGS[account])])]
