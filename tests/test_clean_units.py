@@ -166,6 +166,17 @@ def test_an_end_mark_with_unnamed_text_before_a_later_end_mark_is_a_line_of_the_
     assert find_closing(views(para(PROSE), para("完"), para("参考链接")), book, 200) == 1
 
 
+def test_a_sentence_only_a_tail_rule_names_holds_a_mark_back():
+    # 二维码 names a unit inside the closing; before it is found, a sentence with it is the article's.
+    tail = rule("QR code", "tail", text="二维码")
+    found = views(para(PROSE), para("广告"), para("二维码" + PROSE), para("完"))
+    assert find_closing(found, RuleBook([START, END, tail]), 200) == 3
+    found = views(para(PROSE), para("完"), para("二维码" + PROSE), para("完"))
+    assert find_closing(found, RuleBook([END, tail]), 200) == 3
+    # Inside the closing it is named, as before.
+    assert find_closing(views(para(PROSE), para("完"), para("二维码" + PROSE)), RuleBook([END, tail]), 0) == 1
+
+
 # --- bylines and prompt lines at the top ------------------------------------------------------------
 
 CREDIT = rule("byline", "credit", text="^编辑：")
