@@ -166,6 +166,13 @@ def test_an_end_mark_with_unnamed_text_before_a_later_end_mark_is_a_line_of_the_
     assert find_closing(views(para(PROSE), para("完"), para("参考链接")), book, 200) == 1
 
 
+def test_what_a_line_rule_names_between_marks_does_not_hold_a_mark_back():
+    follow = rule("follow", "line", text="关注")
+    found = views(para(PROSE), para("广告"), para("关注我们。"), para("完"))
+    assert find_closing(found, RuleBook([START, END, follow]), 200) == 1
+    assert find_closing(views(para(PROSE), para("完"), para("关注我们"), para("完")), RuleBook([END, follow]), 200) == 1
+
+
 def test_a_sentence_only_a_tail_rule_names_holds_a_mark_back():
     # 二维码 names a unit inside the closing; before it is found, a sentence with it is the article's.
     tail = rule("QR code", "tail", text="二维码")
