@@ -171,6 +171,9 @@ def test_what_a_line_rule_names_between_marks_does_not_hold_a_mark_back():
     found = views(para(PROSE), para("广告"), para("关注我们。"), para("完"))
     assert find_closing(found, RuleBook([START, END, follow]), 200) == 1
     assert find_closing(views(para(PROSE), para("完"), para("关注我们"), para("完")), RuleBook([END, follow]), 200) == 1
+    # Named or not, every unit between the two marks counts: here the unnamed one is not the first.
+    found = views(para(PROSE), para("完"), para("关注我们"), para("参考链接"), para("完"))
+    assert find_closing(found, RuleBook([END, follow]), 200) == 4
 
 
 def test_a_sentence_only_a_tail_rule_names_holds_a_mark_back():
