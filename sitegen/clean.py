@@ -131,8 +131,9 @@ def text_found(pattern: re.Pattern, view: View) -> bool:
 
 
 def matches_at(rule: FurnitureRule, view: View, places: tuple[str, ...]) -> bool:
-    """Whether the rule takes this unit at one of these places."""
-    if rule.where.isdisjoint(places) or (rule.kind and rule.kind not in view.kinds):
+    """Whether the rule takes this unit at one of these places (a rule acting at none has no limit
+    there, so takes nothing; callers ask only the rules a RuleBook picked out for the places)."""
+    if rule.kind and rule.kind not in view.kinds:
         return False
     if rule.text and not text_found(rule.text, view):
         return False
