@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from .errors import InputError
 from .model import Article, Header, Line
@@ -28,7 +29,14 @@ SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
 def is_safe_url(url: str) -> bool:
-    return bool(SAFE_URL.match(url))
+    """An http(s) URL with a host that Python's URL parser reads: one it refuses (an unclosed
+    IPv6 bracket, a host that Unicode normalisation changes) is never a link on a page."""
+    if not SAFE_URL.match(url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
 
 
 def has_words(text: str) -> bool:

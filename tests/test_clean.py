@@ -283,7 +283,10 @@ def test_heading_levels_are_never_skipped():
     assert [b.level for b in blocks] == [2, 3, 2, 3]
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "/watch?v=1"])
+@pytest.mark.parametrize(
+    "link",
+    ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "/watch?v=1", "http://[youtube.com/watch"],
+)
 def test_a_video_link_that_is_not_http_is_refused_at_its_line(link):
     from sitegen.errors import InputError
 

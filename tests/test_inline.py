@@ -48,7 +48,7 @@ def test_a_links_address_may_be_in_angle_brackets_or_end_in_any_letter(target):
     assert spans_of(f"[甲]({target})")[0].url == target.strip(" <>")
 
 
-@pytest.mark.parametrize("target", ["javascript:alert(1)", "", "mailto:a@b.c", "/local"])
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "", "mailto:a@b.c", "/local", "http://[a/b", "http://[a]/b"])
 def test_a_link_that_is_not_http_keeps_only_its_words(target):
     assert spans_of(f"报名[评选]({target})吧") == [Span("报名评选吧")]
 

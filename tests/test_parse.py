@@ -72,7 +72,20 @@ def test_bad_date(value):
     assert (error.line, error.reason) == (4, f"发布时间 {value!r} is not a date in the form YYYY-MM-DD HH:MM")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "/relative/path", "ftp://x.org/a"])
+# The last three pass a pattern for http(s) but not Python's URL parser: an unclosed IPv6
+# bracket, a host that is no address, a host that Unicode normalisation changes.
+REFUSED_URLS = [
+    "javascript:alert(1)",
+    "data:text/html,hi",
+    "/relative/path",
+    "ftp://x.org/a",
+    "http://[mp.weixin.qq.com/s?idx=1",
+    "http://[a]/s",
+    "http://mp.weixin.qq.com／s＃@x/s",
+]
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
 @pytest.mark.parametrize(("key", "line"), [("原文链接", 6), ("封面图链接", 8)])
 def test_non_http_links_are_refused(url, key, line):
     text = HEADER.replace("http://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=abc", url) if key == "原文链接" else None

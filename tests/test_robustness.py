@@ -41,6 +41,11 @@ FATAL = {
         6,
         "原文链接 must be an http(s) URL",
     ),
+    "原文链接 Python's URL parser refuses": (
+        re.sub(r"原文链接: \S+", "原文链接: http://[mp.weixin.qq.com/s?idx=2", GOOD),
+        6,
+        "原文链接 must be an http(s) URL",
+    ),
     "封面图链接 javascript:": (
         re.sub(r"封面图链接: \S+", "封面图链接: javascript:alert(1)", GOOD),
         8,
