@@ -242,17 +242,26 @@ def prediction_chart(entries: list[dict]) -> dict:
 
 QUESTION = re.compile(r"[^。！？!?]*[？?]")
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+# A sentence that asks without a question mark: a request to the guest (请谈谈, 能否, 介绍一下,
+# 想听听你的看法) or a question particle at its end (吗, 呢). A host's welcome, thanks or remark
+# has none of them, and is no question.
+REQUEST = re.compile(
+    r"请(?:你|您|问|谈|讲|说|介绍|分享)|能否|能不能|可不可以|可否"
+    r"|(?:谈|聊|说|讲|介绍|分享|解释|展开)一下|谈谈|聊聊|说说|讲讲"
+    r"|想(?:听听|听你|知道|了解|请教)|好奇|怎么看|(?:你|您)(?:的|对.{0,40}的)(?:看法|观点|想法)"
+    r"|[吗呢][。！!…\s]*$"
+)
 ASKERS = ("host", "audience")
 
 
 def question_of(turn: Turn) -> str:
-    """What a turn asks: its sentences that end in ？ or ?, else its last sentence."""
+    """What a turn asks: its sentences that end in ？ or ?, else those that ask without one
+    (REQUEST); "" when it asks nothing."""
     text = "".join(paragraph.text for paragraph in turn.paragraphs).strip()
     asked = [q.strip() for q in QUESTION.findall(text) if q.strip(" ？?")]
     if asked:
         return "".join(asked)
-    sentences = [s.strip() for s in SENTENCE.findall(text) if s.strip()]
-    return sentences[-1] if sentences else ""
+    return "".join(s.strip() for s in SENTENCE.findall(text) if REQUEST.search(s.strip()))
 
 
 def questions_of(interview: Interview) -> list[dict]:

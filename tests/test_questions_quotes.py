@@ -18,14 +18,47 @@ interview = inline_interview
 # --- questions --------------------------------------------------------------------------
 
 
-def test_a_question_is_the_turns_sentences_that_ask_else_its_last_sentence():
+def test_a_question_is_the_turns_sentences_that_ask_else_its_requests():
     made = interview(
         "**主持人：** 欢迎你。我们先聊聊模型。你怎么看推理？它会改变什么？\n\n**Sam Altman：** 回答一。\n\n"
-        "**主持人：** 谢谢。最后请谈谈你对年轻人的建议。\n\n**Sam Altman：** 回答二。"
+        "**主持人：** 谢谢。最后请谈谈你对年轻人的建议。这很重要。\n\n**Sam Altman：** 回答二。"
     )
     turns = [b for b in made.blocks if b.__class__.__name__ == "Turn"]
     assert question_of(turns[0]) == "你怎么看推理？它会改变什么？"
     assert question_of(turns[2]) == "最后请谈谈你对年轻人的建议。"
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("这是个好消息。或许你可以介绍一下新模型。", "或许你可以介绍一下新模型。"),
+        ("我们很想听听你对监管的看法，尤其是在金融领域。", "我们很想听听你对监管的看法，尤其是在金融领域。"),
+        ("你觉得这会持续下去吗。", "你觉得这会持续下去吗。"),
+        ("那么你呢", "那么你呢"),
+        ("能不能讲讲那天发生了什么。谢谢。", "能不能讲讲那天发生了什么。"),
+        ("请介绍一下你自己。这很重要。再说说你的想法。", "请介绍一下你自己。再说说你的想法。"),
+    ],
+)
+def test_a_turn_that_asks_without_a_question_mark_is_a_question(said, asked):
+    made = interview(f"**主持人：** {said}\n\n**Sam Altman：** 回答。")
+    assert [q["question"] for q in questions_of(made)] == [asked]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "大家好，欢迎来到开发者日。欢迎你，Sam。",
+        "很高兴见到你。",
+        "你表现得非常出色，谢谢你耐心回答这些问题。",
+        "确实，定义越重要，意味着我们离目标越近。",
+        "我想你无需多做介绍了。",
+    ],
+)
+def test_a_welcome_thanks_or_remark_of_the_host_is_no_question(said):
+    made = interview(
+        f"**主持人：** {said}\n\n**Sam Altman：** 回答。\n\n**主持人：** 下一个问题？\n\n**Sam Altman：** 再答。"
+    )
+    assert [q["question"] for q in questions_of(made)] == ["下一个问题？"]
 
 
 def test_questions_link_to_the_guests_next_turn_and_audience_questions_count():
