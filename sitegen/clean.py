@@ -171,14 +171,10 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     a start match, when a sentence or a label (参考链接：) follows it before the next match (the
     closing's related-article lists are often broken link text, with neither). Text here is what no
     rule names, or only a tail rule: its words (二维码, 投稿) name a unit inside the closing only."""
-    named = [is_named(view, rules) for view in views]
-    unnamed_after = [0] * (len(views) + 1)
+    near_end = near_the_end(views, rules, max_unnamed)
     images_after = [0] * (len(views) + 1)
     for index in range(len(views) - 1, -1, -1):
-        unnamed_after[index] = unnamed_after[index + 1] + (0 if named[index] else views[index].chars)
         images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
-    # Only a unit with little unnamed text after it can start the closing, and so can every unit after it.
-    near_end = [unnamed_after[index + 1] <= max_unnamed for index in range(len(views))]
     ends, starts = closing_marks(views, rules, near_end, images_after)
     text = [
         view.chars if near and not is_named(view, rules, BEFORE_THE_TAIL) else 0
@@ -194,6 +190,20 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
                 index -= 1
             return index
     return len(views)
+
+
+def near_the_end(views: list[View], rules: RuleBook, max_unnamed: int) -> list[bool]:
+    """Which units have at most max_unnamed characters of text no rule names after them: only
+    those can start the closing. Counted from the end, up to the first unit with more: every unit
+    before it has more too, so the units there are not asked about (most of an article)."""
+    near_end = [False] * len(views)
+    unnamed = 0
+    for index in range(len(views) - 1, -1, -1):
+        if unnamed > max_unnamed:
+            break
+        near_end[index] = True
+        unnamed += 0 if is_named(views[index], rules) else views[index].chars
+    return near_end
 
 
 def closing_marks(
