@@ -29,7 +29,17 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
+def _construct_timestamp(loader: LineLoader, node: yaml.ScalarNode):
+    """A date such as 2024-13-45 is a YAML error at its line, not a ValueError from the calendar."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        reason = f"{node.value!r} is not a date: {error}"
+        raise yaml.constructor.ConstructorError(None, None, reason, node.start_mark) from None
+
+
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(path: Path, default: Any) -> Any:
@@ -37,11 +47,16 @@ def load_yaml(path: Path, default: Any) -> Any:
     if not path.exists():
         return default
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else 1
         raise InputError(display_path(path), line, f"not valid YAML: {error.problem or error}") from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a NUL byte)
+        line = text.count("\n", 0, error.position) + 1
+        reason = f"not valid YAML: {error.reason} (#x{error.character:04x})"
+        raise InputError(display_path(path), line, reason) from None
     except UnicodeDecodeError:
         raise InputError(display_path(path), 1, "not UTF-8 text") from None
     return default if data is None else data
@@ -90,7 +105,19 @@ def pagination(data, name: str) -> dict:
     title = data.get("page_title") if isinstance(data, dict) else None
     if not isinstance(title, str) or "{number}" not in title:
         raise InputError(name, line_of(data), "page_title must be text with {title} and {number}")
+    check_placeholders(title, {"title": "标题", "number": 2}, name, line_of(data), "page_title")
     return {"per_page": per_page, "page_title": title}
+
+
+# What the build fills in each kind's title and description, with a value of the type it has.
+PLACEHOLDERS = {
+    "interviews": {"count": 1},
+    "topic": {"name": "话题", "description": "说明"},
+    "archive": {"count": 1},
+    "year": {"year": 2024, "count": 1},
+    "questions": {"count": 1},
+    "predictions": {"count": 1},
+}
 
 
 def page_texts(data, name: str) -> dict[str, dict]:
@@ -99,7 +126,18 @@ def page_texts(data, name: str) -> dict[str, dict]:
         entry = data.get(kind) if isinstance(data, dict) else None
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("title", "description")):
             raise InputError(name, line_of(data), f"{kind}: needs a title and a description")
+        for key in ("title", "description"):
+            check_placeholders(entry[key], PLACEHOLDERS.get(kind, {}), name, line_of(entry), f"{kind}: {key}")
     return {kind: {"title": data[kind]["title"], "description": data[kind]["description"]} for kind in PAGE_KINDS}
+
+
+def check_placeholders(text: str, values: dict, name: str, line: int, what: str) -> None:
+    """A text the build fills with str.format: each {placeholder} must be one of values' names."""
+    try:
+        text.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as error:
+        known = ", ".join(f"{{{key}}}" for key in values) or "none"
+        raise InputError(name, line, f"{what} {text!r} cannot be filled ({error}); placeholders: {known}") from None
 
 
 URL_PATH = re.compile(r"^[A-Za-z0-9._~%-]+(?:/[A-Za-z0-9._~%-]+)*/?$")

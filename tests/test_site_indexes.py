@@ -9,7 +9,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from .conftest import SEEDS, SITE_PATH, broken_links, copy_project, interview_pages, run_build, site_file, soup
+from .conftest import ROOT, SEEDS, SITE_PATH, broken_links, copy_project, interview_pages, run_build, site_file, soup
 
 
 def front_matters(project: Path) -> dict[str, dict]:
@@ -240,3 +240,39 @@ def test_a_bad_page_size_names_its_line(tmp_path):
         result.returncode == 1
         and f"data/pages.yml:{line}: topic: per_page must be a whole number of at least 1" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ('title: "{year} 年的访谈"', 'title: "{yaer} 年的访谈"', "year: title"),
+        ("description: 全部 {count} 篇", "description: 全部 {count 篇", "interviews: description"),
+        ('title: "话题：{name}"', 'title: "话题：{name:d}"', "topic: title"),
+        ("title: 首页", "title: 首页 {count}", "home: title"),
+    ],
+)
+def test_a_placeholder_the_build_cannot_fill_names_its_entry(tmp_path, old, new, kind):
+    from sitegen.datafiles import load_pages
+    from sitegen.errors import InputError
+
+    pages = tmp_path / "pages.yml"
+    text = (ROOT / "data" / "pages.yml").read_text(encoding="utf-8")
+    assert old in text
+    pages.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_pages(pages)
+    entry = kind.split(":")[0] + ":"
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(entry)) + 1
+    assert caught.value.line == line and caught.value.reason.startswith(f"{kind} ")
+    assert "cannot be filled" in caught.value.reason
+
+
+def test_a_page_title_with_an_unknown_placeholder_is_refused(tmp_path):
+    from sitegen.datafiles import load_pages
+    from sitegen.errors import InputError
+
+    pages = tmp_path / "pages.yml"
+    text = (ROOT / "data" / "pages.yml").read_text(encoding="utf-8")
+    pages.write_text(text.replace("{title}（第 {number} 页）", "{titel}（第 {number} 页）"), encoding="utf-8")
+    with pytest.raises(InputError, match="page_title .* cannot be filled"):
+        load_pages(pages)

@@ -111,6 +111,8 @@ def test_valid_taxonomy_loads(tmp_path):
         (VALID.replace("slug: agents", "slug: 智能体"), 3, "slug '智能体' must be lowercase ASCII"),
         (VALID + VALID.split("topics:\n")[1], 7, "duplicate slug 'agents' (first on line 3)"),
         (VALID.replace("words: [", "words: [[["), 6, "not valid YAML"),
+        (VALID.replace("name: 智能体", "name: 智\x00能体"), 4, "characters are not allowed (#x0000)"),
+        (VALID.replace("description: d", "description: 2024-13-45"), 5, "not valid YAML: '2024-13-45' is not a date"),
     ],
 )
 def test_malformed_taxonomy_names_file_and_line(tmp_path, text, line, reason):
