@@ -30,7 +30,10 @@ class Topic:
     pattern: re.Pattern
 
     def mentions(self, text: str) -> int:
-        return len(folded_pattern(self.words).findall(text.lower()))
+        return self.mentions_in_lower_case(text.lower())
+
+    def mentions_in_lower_case(self, text: str) -> int:
+        return len(folded_pattern(self.words).findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,9 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
 
 
 def topic_hits(interview: Interview, topics: tuple[Topic, ...]) -> dict[str, int]:
-    text = "\n".join(article_texts(interview.blocks))
-    return {topic.slug: topic.mentions(text) for topic in topics}
+    # Put in lower case once, not once per topic: an interview is tens of thousands of characters.
+    text = "\n".join(article_texts(interview.blocks)).lower()
+    return {topic.slug: topic.mentions_in_lower_case(text) for topic in topics}
 
 
 def assign_topics(hits: dict[str, int], topics: tuple[Topic, ...], add=(), remove=()) -> tuple[str, ...]:
