@@ -31,10 +31,13 @@ MAX_SHARDS = 4096
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
 # A Latin word is indexed by its letter and digit groups, so GPT-4o, GPT4o and GPT 4o are the same
-# tokens (gpt, 4, o); a long letter group also by its tails, so a model name (gpt) is found inside a
-# product name (chatgpt). search.js splits a query the same way.
+# tokens (gpt, 4, o); a long letter group also by its tails (its last MIN_TAIL to MAX_TAIL letters),
+# so a model name (gpt) is found inside a product name (chatgpt). search.js splits a query the same way.
 LATIN_GROUP = re.compile(r"[a-z]+|[0-9]+")
 MIN_TAIL = 3
+# No one searches for a longer tail. Unbounded, a group of n letters gave tails of n²/2 characters:
+# ten lines of 19,000 letters (a hostile seed) took 1.8 GB, a 4 MB seed of them more than a machine has.
+MAX_TAIL = 32
 
 
 # NFKC's form of the compatibility characters Chinese text is full of: full-width letters, digits
@@ -63,7 +66,7 @@ def token_counts(text: str) -> Counter:
     for group in LATIN_GROUP.findall(CJK_RUN.sub(" ", text)):
         counts[group] += 1
         if group.isalpha():
-            counts.update(group[i:] for i in range(1, len(group) - MIN_TAIL + 1))
+            counts.update(group[i:] for i in range(max(1, len(group) - MAX_TAIL), len(group) - MIN_TAIL + 1))
     return counts
 
 

@@ -222,6 +222,14 @@ def test_model_names_are_letter_and_digit_groups_and_long_words_have_their_tails
     }
 
 
+def test_a_long_letter_group_has_only_its_last_tails():
+    """A hostile seed of long letter runs: tails bounded in number and length, the ending still found."""
+    counts = search_index.token_counts("x" * 19_000 + "chatgpt " + "y" * 19_000)
+    tails = [token for token in counts if token not in ("x" * 19_000 + "chatgpt", "y" * 19_000)]
+    assert "chatgpt" in counts and "gpt" in counts
+    assert max(map(len, tails)) == search_index.MAX_TAIL and len(tails) == 2 * (search_index.MAX_TAIL - 2)
+
+
 def test_postings_are_gaps_and_frequencies():
     assert search_index.encode_postings([0, 2, 3, 1, 7, 5]) == [0, 2, 3, 1, 4, 5]
     assert search_index.encode_postings([]) == []
