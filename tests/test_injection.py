@@ -48,11 +48,23 @@ def seed(title: str, day: str, idx: int, location: str = "上海") -> str:
     return header + "\n\n".join(body) + "\n"
 
 
+# One unbroken run of letters, as a hash, a path or a hostile seed has them.
+LONG = "Z" * 300
+
+
+def long_seed() -> str:
+    header = HEADER.replace(HEADER.split("\n")[0], f"# 很长的词 {LONG}").replace("2024-09-19 18:37", "2024-01-04 10:00")
+    body = [f"## 小节 {LONG}", f"正文 {LONG} 结束。", f"  * 列表 {LONG}", "", f"> 引用 {LONG}", "# 对话整理"]
+    body += [f"**主持人：** 提问 {LONG}？", f"**Sam Altman：** 回答 {LONG}。"]
+    return header.replace("idx=1", "idx=3") + "\n\n".join(body) + "\n"
+
+
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("inject") / "project", seeds=[])
     (project / "seeds" / "100_title.txt").write_text(seed(TITLE, "2024-01-02 10:00", 1, PAYLOADS[1]), encoding="utf-8")
     (project / "seeds" / "101_yaml.txt").write_text(seed(YAML_TITLE, "2024-01-03 10:00", 2), encoding="utf-8")
+    (project / "seeds" / "102_long.txt").write_text(long_seed(), encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     server = StaticServer(project / "site")
@@ -63,7 +75,7 @@ def attacked(tmp_path_factory):
 def test_titles_survive_the_front_matter_unchanged(attacked):
     project, _ = attacked
     titles = {frontmatter.load(p)["title"] for p in (project / "docs" / "interviews").glob("2*.md")}
-    assert titles == {TITLE.strip(), YAML_TITLE}
+    assert titles == {TITLE.strip(), YAML_TITLE, f"很长的词 {LONG}"}
 
 
 def test_no_link_on_any_page_runs_script(attacked):
@@ -127,3 +139,15 @@ def test_search_results_show_payloads_as_text(browser, attacked):
     assert "<script>window.__pwned" in results.inner_text()
     assert page.evaluate("window.__pwned") is None
     page.close()
+
+
+@pytest.mark.parametrize("path", ["", "interviews/2024-01-04-1000-3/", "interviews/", "archive/2024/", "questions/"])
+def test_a_long_unbroken_word_wraps_instead_of_widening_the_page_on_a_phone(browser, attacked, path):
+    _, server = attacked
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(server.base + path)
+    assert LONG in page.locator(".md-content").inner_text()
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert widths[0] <= widths[1], widths
