@@ -542,13 +542,18 @@ def load_mkdocs_config(project: Project, offline: bool = False, **overrides):
     return config
 
 
+GZIP_LAST_TIME = 2**32 - 1
+
+
 @contextmanager
 def build_date(when: datetime | None):
     """MkDocs stamps the sitemap and its .gz with the build date unless SOURCE_DATE_EPOCH is set;
-    pinning it to the newest interview makes two builds of the same seeds byte-identical."""
+    pinning it to the newest interview makes two builds of the same seeds byte-identical. A gzip
+    header holds a time from 1970 to 2106: a seed dated outside it (9999-12-31 is only a warning)
+    gives that range's nearest end, not an error while MkDocs writes the sitemap."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     if previous is None and when is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+        os.environ["SOURCE_DATE_EPOCH"] = str(min(max(int(when.timestamp()), 0), GZIP_LAST_TIME))
     try:
         yield
     finally:

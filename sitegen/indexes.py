@@ -230,7 +230,10 @@ def prediction_chart(entries: list[dict]) -> dict:
         return {"years": [], "rows": []}
     first = min(e["said"] for e in entries).year
     last = max([e["horizon_date"].year for e in entries if e["horizon_date"]] + [e["said"].year for e in entries]) + 1
-    span = (date(last + 1, 1, 1) - date(first, 1, 1)).days
+    # The chart ends where dates do (a seed dated 9999 is only a warning).
+    last = min(last, date.max.year)
+    end = date(last + 1, 1, 1) if last < date.max.year else date.max
+    span = (end - date(first, 1, 1)).days
 
     def x(day: date) -> float:
         return round((day - date(first, 1, 1)).days / span, 4)

@@ -157,6 +157,19 @@ def test_a_horizon_ends_on_the_last_day_it_allows(horizon, last_day):
     assert Prediction("x.txt", "t1", "q", horizon, "agi", "pending", 1).horizon_date == last_day
 
 
+@pytest.mark.parametrize(
+    ("said", "horizon"),
+    [(date(2024, 9, 19), date(2030, 12, 31)), (date(9999, 12, 30), None), (date(2024, 9, 19), date(9999, 12, 31))],
+)
+def test_the_chart_places_every_prediction_between_its_edges_up_to_the_last_date(said, horizon):
+    from sitegen.indexes import prediction_chart
+
+    chart = prediction_chart([{"said": said, "horizon_date": horizon}])
+    (row,) = chart["rows"]
+    assert 0 <= row["x0"] <= row["x1"] <= 1 and chart["years"][0] == {"year": said.year, "x": 0.0}
+    assert chart["years"][-1]["year"] == min(max(said.year, (horizon or said).year) + 1, 9999)
+
+
 def test_quotes_are_checked_word_for_word_against_their_turn():
     made = interview("**主持人：** 问题？\n\n**Sam Altman：** 明年你们回来看时，会觉得进步非常显著。")
 

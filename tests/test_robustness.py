@@ -121,11 +121,12 @@ def test_repairable_input_builds_silently_as_if_clean(project, case):
     ("change", "line", "warning"),
     [
         (lambda t: t.replace("2024-09-19 18:37", "2099-01-01 08:00"), 4, "发布时间 2099-01-01 is in the future"),
+        (lambda t: t.replace("2024-09-19 18:37", "9999-12-31 23:59"), 4, "发布时间 9999-12-31 is in the future"),
         (lambda t: re.sub(r"文章作者: .*\n", "", t), 7, "header line 文章作者: is missing"),
         (lambda t: re.sub(r"发布地: .*\n", "", t), 7, "header line 发布地: is missing"),
         (lambda t: re.sub(r"封面图链接: .*\n", "", t), 8, "header line 封面图链接: is missing"),
     ],
-    ids=["far future date", "missing 文章作者", "missing 发布地", "missing 封面图链接"],
+    ids=["far future date", "year 9999", "missing 文章作者", "missing 发布地", "missing 封面图链接"],
 )
 def test_warnings_name_the_line_and_the_build_goes_on(project, change, line, warning):
     write_seed(project, SEEDS[0].name, change(GOOD))

@@ -643,6 +643,13 @@ def test_the_build_date_is_pinned_only_when_not_set(monkeypatch):
     assert os.environ["SOURCE_DATE_EPOCH"] == "5"
 
 
+@pytest.mark.parametrize(("year", "pinned"), [(1, "0"), (1969, "0"), (9999, str(2**32 - 1))])
+def test_a_build_date_a_gzip_header_cannot_hold_is_its_nearest_end(monkeypatch, year, pinned):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with build.build_date(datetime(year, 12, 31, 23, 59, tzinfo=BEIJING) - timedelta(days=1)):
+        assert os.environ["SOURCE_DATE_EPOCH"] == pinned
+
+
 def test_swapping_a_site_keeps_the_times_of_unchanged_files(tmp_path):
     old, new = tmp_path / "site", tmp_path / "new"
     for folder, changed in ((old, "old"), (new, "new")):
