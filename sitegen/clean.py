@@ -172,10 +172,7 @@ def find_closing(views: list[View], rules: RuleBook, max_unnamed: int) -> int:
     closing's related-article lists are often broken link text, with neither). Text here is what no
     rule names, or only a tail rule: its words (二维码, 投稿) name a unit inside the closing only."""
     near_end = near_the_end(views, rules, max_unnamed)
-    images_after = [0] * (len(views) + 1)
-    for index in range(len(views) - 1, -1, -1):
-        images_after[index] = images_after[index + 1] + ("image" in views[index].kinds)
-    ends, starts = closing_marks(views, rules, near_end, images_after)
+    ends, starts = closing_marks(views, rules, near_end)
     text = [
         view.chars if near and not is_named(view, rules, BEFORE_THE_TAIL) else 0
         for near, view in zip(near_end, views, strict=True)
@@ -206,16 +203,15 @@ def near_the_end(views: list[View], rules: RuleBook, max_unnamed: int) -> list[b
     return near_end
 
 
-def closing_marks(
-    views: list[View], rules: RuleBook, near_end: list[bool], images_after: list[int]
-) -> tuple[list[bool], list[bool]]:
+def closing_marks(views: list[View], rules: RuleBook, near_end: list[bool]) -> tuple[list[bool], list[bool]]:
     """Which units near the end are end matches, and which are start matches (not before a run of slides)."""
     ends = [near and first_match(rules, view, ("end",)) is not None for near, view in zip(near_end, views, strict=True)]
+    images_from = [0] * (len(views) + 1)  # images in each unit and those after it
+    for index in range(len(views) - 1, -1, -1):
+        images_from[index] = images_from[index + 1] + ("image" in views[index].kinds)
     starts = [
-        near_end[index]
-        and first_match(rules, view, ("start",)) is not None
-        and images_after[index] <= MAX_IMAGES_AFTER_START
-        for index, view in enumerate(views)
+        near and first_match(rules, view, ("start",)) is not None and images_from[index] <= MAX_IMAGES_AFTER_START
+        for index, (near, view) in enumerate(zip(near_end, views, strict=True))
     ]
     return ends, starts
 
