@@ -40,6 +40,7 @@ from .quotes import EditorQuote, check_quoted, key_points_of, load_quotes, seeds
 from .read import decode_seed, list_seeds
 from .render_cache import ConvertAhead, RenderCache
 from .search_index import search_tokens
+from .sitemap import SitemapParts
 from .topics import Topic, assign_topics, excerpts, load_topics, topic_hits
 from .write import (
     WriteReport,
@@ -590,6 +591,7 @@ def mkdocs_build(
         config.plugins["sitegen-linked-files"] = LinkedStaticFiles(overlay.folder)
         config.plugins["sitegen-digests"] = digests = PageDigests(*(last_site or ()))
         config.plugins["sitegen-write-ahead"] = WriteAhead(digests)
+        config.plugins["sitegen-sitemap"] = SitemapParts()
         log = logging.getLogger("mkdocs.commands.build")
         log.addFilter(digests)
         try:

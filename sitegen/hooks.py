@@ -19,6 +19,7 @@ from sitegen.errors import BuildFailed, Problems
 from sitegen.generate import JINJA_CACHE
 from sitegen.pages import bytecode_cache
 from sitegen.render_cache import RenderCache
+from sitegen.sitemap import SitemapParts
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
@@ -31,6 +32,7 @@ render_cache: RenderCache | None = None
 theme_seen: str | None = None
 held_entries: dict = {}
 synced_files: dict = {}
+sitemap = SitemapParts()
 
 
 def project_of(config) -> Project:
@@ -89,6 +91,18 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     return render_cache.on_page_content(html, page, config, files)
+
+
+def on_pre_template(template, template_name, config):
+    return sitemap.on_pre_template(template, template_name, config)
+
+
+def on_template_context(context, template_name, config):
+    return sitemap.on_template_context(context, template_name, config)
+
+
+def on_post_template(output_content, template_name, config):
+    return sitemap.on_post_template(output_content, template_name, config)
 
 
 def on_post_build(config) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlparse
 
 import feedparser
 import frontmatter
 import pytest
+
+from sitegen import build, sitemap
+from sitegen.errors import Problems
 
 from .conftest import (
     SEEDS,
@@ -176,6 +180,26 @@ def test_sitemap_lists_every_page_through_its_index_and_robots_points_to_it(buil
         relative = page.parent.relative_to(site).as_posix()
         assert (SITE_URL + (relative + "/" if relative != "." else "")) in listed
     assert f"Sitemap: {SITE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_sitemap_too_long_for_one_file_comes_in_parts_named_by_the_index(built, tmp_path, monkeypatch):
+    """The protocol allows 50,000 URLs a file: here a part holds 7, so the five seeds' pages need
+    several, and together they list what the one list of the usual build lists, once each."""
+    monkeypatch.setattr(sitemap, "URLS_PER_FILE", 7)
+    root = copy_project(tmp_path / "p")
+    build.build_site(build.Project(root=root, seeds_dir=root / "seeds"), Problems())
+    site = root / "site"
+    parts = re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    names = [part.removeprefix(SITE_URL) for part in parts]
+    assert names[:2] == ["sitemap-pages.xml", "sitemap-pages-2.xml"] and len(names) >= 3
+    listed = []
+    for name in names:
+        urls = ET.parse(site / name).getroot()
+        assert 1 <= len(urls) <= 7
+        listed += [url[0].text for url in urls]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(re.findall(r"<loc>(.*?)</loc>", sitemap_pages(built / "site")))
+    assert not (site / f"sitemap-pages-{len(names) + 1}.xml").exists()
 
 
 def test_404_page_is_chinese_with_links_home_archive_and_search(built):
