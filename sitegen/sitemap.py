@@ -26,14 +26,8 @@ def part_names(page_count: int, per_file: int) -> list[str]:
 
 
 class SitemapParts(BasePlugin):
-    """``per_file``: pages a part lists at most (URLS_PER_FILE unless given)."""
-
-    def __init__(self, per_file: int | None = None) -> None:
-        self.per_file = per_file
+    def __init__(self) -> None:
         self.template = self.context = None
-
-    def size(self) -> int:
-        return self.per_file or URLS_PER_FILE
 
     def on_pre_template(self, template, template_name: str, config):
         if template_name == PAGES_TEMPLATE:
@@ -42,17 +36,17 @@ class SitemapParts(BasePlugin):
 
     def on_template_context(self, context, template_name: str, config):
         if template_name == INDEX_TEMPLATE:
-            context["sitemap_parts"] = part_names(len(context["pages"]), self.size())
+            context["sitemap_parts"] = part_names(len(context["pages"]), URLS_PER_FILE)
         elif template_name == PAGES_TEMPLATE:
             self.context = dict(context)
-            context["pages"] = context["pages"][: self.size()]
+            context["pages"] = context["pages"][:URLS_PER_FILE]
         return context
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
         """MkDocs writes the first part; the others are written here, from the same context."""
         if template_name != PAGES_TEMPLATE or self.context is None:
             return output
-        pages, size = self.context["pages"], self.size()
+        pages, size = self.context["pages"], URLS_PER_FILE
         for number, name in enumerate(part_names(len(pages), size)[1:], start=1):
             part = self.template.render({**self.context, "pages": pages[number * size : (number + 1) * size]})
             write_file(part.encode("utf-8"), os.path.join(config.site_dir, name))
