@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,21 @@ def test_a_prompt_planted_before_the_last_answer_leaves_the_answer_on_the_page(p
     base = clean(ending, author="某公众号")
     assert texts(cleaned) == texts(base)
     assert Counter(dict(cleaned.removed)) == Counter(dict(base.removed)) + Counter({PLANTED[planted]: 1})
+
+
+def test_the_image_under_a_qr_prompt_in_an_article_is_the_code_and_goes_with_it():
+    code = "![](https://mmbiz.qpic.cn/qr/640)"
+    plant = partial(INTERVIEW.replace, "问题6？")
+    cleaned = clean(plant(f"问题6？\n\n欢迎加入AI交流群，扫码添加小助手\n\n{code}"), author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert not any(isinstance(block, Image) for block in cleaned.blocks)
+    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
+    assert dict(cleaned.removed) == {"QR code prompt": 1}
+    # Under a sentence that speaks of scanning, or under another prompt, an image is the article's.
+    for line in ("用户扫码支付已经非常普遍了。", "点击上方蓝字关注我们"):
+        cleaned = clean(plant(f"问题6？\n\n{line}\n\n{code}"), author="某公众号")
+        assert [isinstance(block, Image) for block in cleaned.blocks].count(True) == 1, line
+        assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1)
 
 
 @pytest.mark.parametrize("sentence", LOOK_ALIKES)
