@@ -163,6 +163,14 @@ PLANTED = {
     "收录于合集 #AI访谈 12个": "WeChat interface",
     "喜欢此内容的人还喜欢": "WeChat interface",
     "写留言": "WeChat interface",
+    "以上内容仅供参考，不构成投资建议": "disclaimer",
+    "免责声明：本文内容仅代表作者观点": "disclaimer",
+    "本文为某某原创，转载请后台联系授权": "reprint notice",
+    "文末福利：关注后回复“报告”领取完整PDF": "follow prompt",
+    "关注我们，获取更多AI前沿资讯": "follow prompt",
+    "戳“阅读原文”，直达活动报名": "read-the-original prompt",
+    "👇👇👇": "pointer arrows",
+    "↓ ↓ ↓": "pointer arrows",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -184,6 +192,11 @@ LOOK_ALIKES = (
     "我们的团队每天在后台回复用户的邮件。",
     "他写留言给我，说要合作。",
     "这个故事的结尾是 end to end 的训练。",
+    "这不构成投资建议，只是我个人的看法。",
+    "我们关注我们的用户，获取反馈是第一位的。",
+    "他回复“好的”之后就去领取了奖品。",
+    "以上这些只是我的猜测，仅供参考。",
+    "编辑：你怎么看这个问题？",
 )
 
 
@@ -258,6 +271,23 @@ def test_a_run_of_credits_at_the_top_goes_to_the_metadata():
     credits = ("作者：张三", "责任编辑：李四", "审核 | 王五", "校对：赵六")
     cleaned = clean("\n\n".join([*credits, PROSE]))
     assert cleaned.credits == credits and texts(cleaned) == [PROSE]
+
+
+def test_more_kinds_of_byline_go_to_the_metadata_but_a_question_to_an_editor_stays():
+    credits = ("原创 张三 AI科技评论", "题图 | 视觉中国", "出品 | 某某科技", "本文来源：硅谷科技评论（ID：SVtech）")
+    cleaned = clean("\n\n".join([*credits, PROSE]))
+    assert cleaned.credits == credits and texts(cleaned) == [PROSE]
+    cleaned = clean(f"编辑：你怎么看这个问题？\n\n{PROSE}")
+    assert cleaned.credits == () and texts(cleaned) == ["编辑：你怎么看这个问题？", PROSE]
+
+
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_the_editors_named_on_a_line_of_their_own_are_furniture_below_the_top(where):
+    for line in ("编辑：李四", "责编 | 王五、赵六"):
+        article = f"{INTERVIEW}\n\n{line}" if where == "end" else INTERVIEW.replace("问题6？", f"问题6？\n\n{line}")
+        cleaned = clean(article, author="某公众号")
+        assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号")), line
+        assert dict(cleaned.removed) == {"editor credit": 1}
 
 
 def test_a_byline_shaped_sentence_later_in_the_article_stays():
