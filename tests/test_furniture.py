@@ -171,6 +171,13 @@ PLANTED = {
     "戳“阅读原文”，直达活动报名": "read-the-original prompt",
     "👇👇👇": "pointer arrows",
     "↓ ↓ ↓": "pointer arrows",
+    "喜欢就点个赞吧": "engagement prompt",
+    "你的每一个在看，我都当成了喜欢": "engagement prompt",
+    "在看点这里": "engagement prompt",
+    "星标⭐️公众号，第一时间获取推送": "follow prompt",
+    "👇关注我们👇": "follow prompt",
+    "/ END /": "end mark",
+    "— 广告 —": "ad label",
 }
 # Sentences an interview may hold, with a furniture word in them.
 LOOK_ALIKES = (
@@ -197,6 +204,9 @@ LOOK_ALIKES = (
     "他回复“好的”之后就去领取了奖品。",
     "以上这些只是我的猜测，仅供参考。",
     "编辑：你怎么看这个问题？",
+    "用户喜欢就点个赞，不喜欢就划走。",
+    "这篇文章转载自他的博客，我读了三遍。",
+    "我们关注我们自己的节奏。",
 )
 
 
@@ -274,20 +284,35 @@ def test_a_run_of_credits_at_the_top_goes_to_the_metadata():
 
 
 def test_more_kinds_of_byline_go_to_the_metadata_but_a_question_to_an_editor_stays():
-    credits = ("原创 张三 AI科技评论", "题图 | 视觉中国", "出品 | 某某科技", "本文来源：硅谷科技评论（ID：SVtech）")
+    credits = (
+        "原创 张三 AI科技评论",
+        "题图 | 视觉中国",
+        "出品 | 某某科技",
+        "本文来源：硅谷科技评论（ID：SVtech）",
+        "本文转载自公众号：硅谷科技评论（ID：SVtech）",
+        "原标题：《一篇文章的原标题》",
+    )
     cleaned = clean("\n\n".join([*credits, PROSE]))
     assert cleaned.credits == credits and texts(cleaned) == [PROSE]
     cleaned = clean(f"编辑：你怎么看这个问题？\n\n{PROSE}")
     assert cleaned.credits == () and texts(cleaned) == ["编辑：你怎么看这个问题？", PROSE]
 
 
+# Bylines at the top of an article (see above), furniture anywhere else.
+BELOW_THE_TOP = {
+    "编辑：李四": "editor credit",
+    "责编 | 王五、赵六": "editor credit",
+    "本文经授权转载自某公众号": "reprint notice",
+}
+
+
+@pytest.mark.parametrize("line", BELOW_THE_TOP)
 @pytest.mark.parametrize("where", ["middle", "end"])
-def test_the_editors_named_on_a_line_of_their_own_are_furniture_below_the_top(where):
-    for line in ("编辑：李四", "责编 | 王五、赵六"):
-        article = f"{INTERVIEW}\n\n{line}" if where == "end" else INTERVIEW.replace("问题6？", f"问题6？\n\n{line}")
-        cleaned = clean(article, author="某公众号")
-        assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号")), line
-        assert dict(cleaned.removed) == {"editor credit": 1}
+def test_a_byline_below_the_top_of_the_article_is_furniture(line, where):
+    article = f"{INTERVIEW}\n\n{line}" if where == "end" else INTERVIEW.replace("问题6？", f"问题6？\n\n{line}")
+    cleaned = clean(article, author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert dict(cleaned.removed) == {BELOW_THE_TOP[line]: 1}
 
 
 def test_a_byline_shaped_sentence_later_in_the_article_stays():
