@@ -235,16 +235,24 @@ def test_a_prompt_planted_before_the_last_answer_leaves_the_answer_on_the_page(p
     assert Counter(dict(cleaned.removed)) == Counter(dict(base.removed)) + Counter({PLANTED[planted]: 1})
 
 
-def test_the_image_under_a_qr_prompt_in_an_article_is_the_code_and_goes_with_it():
+POINTING_AT_AN_IMAGE = {
+    "欢迎加入AI交流群，扫码添加小助手": "QR code prompt",
+    "点击下方卡片，关注我们": "follow prompt",
+    "▼点击下方名片，关注我们": "follow prompt",
+}
+
+
+@pytest.mark.parametrize("prompt", POINTING_AT_AN_IMAGE)
+def test_the_image_under_a_prompt_pointing_at_a_code_or_card_is_that_and_goes_with_it(prompt):
     code = "![](https://mmbiz.qpic.cn/qr/640)"
     plant = partial(INTERVIEW.replace, "问题6？")
-    cleaned = clean(plant(f"问题6？\n\n欢迎加入AI交流群，扫码添加小助手\n\n{code}"), author="某公众号")
+    cleaned = clean(plant(f"问题6？\n\n{prompt}\n\n{code}"), author="某公众号")
     assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
     assert not any(isinstance(block, Image) for block in cleaned.blocks)
     assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
-    assert dict(cleaned.removed) == {"QR code prompt": 1}
+    assert dict(cleaned.removed) == {POINTING_AT_AN_IMAGE[prompt]: 1}
     # Under a sentence that speaks of scanning, or under another prompt, an image is the article's.
-    for line in ("用户扫码支付已经非常普遍了。", "点击上方蓝字关注我们"):
+    for line in ("用户扫码支付已经非常普遍了。", "点击上方蓝字关注我们", "关注我们"):
         cleaned = clean(plant(f"问题6？\n\n{line}\n\n{code}"), author="某公众号")
         assert [isinstance(block, Image) for block in cleaned.blocks].count(True) == 1, line
         assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1)
@@ -302,6 +310,7 @@ def test_more_kinds_of_byline_go_to_the_metadata_but_a_question_to_an_editor_sta
 BELOW_THE_TOP = {
     "编辑：李四": "editor credit",
     "责编 | 王五、赵六": "editor credit",
+    "本期编辑：李四": "editor credit",
     "本文经授权转载自某公众号": "reprint notice",
 }
 
