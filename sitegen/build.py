@@ -148,7 +148,7 @@ def load_data(data_dir: Path) -> DataFiles:
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
     article, interview = parse_and_clean(display_path(path), path.read_bytes(), data)
-    warnings.extend(header_warnings(article, now))
+    warnings.extend(header_warnings(article, now) + body_warnings(article, interview))
     return interview
 
 
@@ -204,6 +204,14 @@ def header_warnings(article: Article, now: datetime) -> list[InputError]:
     return warnings
 
 
+def body_warnings(article: Article, interview: Interview) -> list[InputError]:
+    """A page with nothing on it: an export cut off after its header, or a body all furniture."""
+    if interview.word_count or interview.ledger.images_kept:
+        return []
+    line = dict(article.header_lines)["end"] + 1
+    return [InputError(article.seed, line, "the article shows no text and no image after its header")]
+
+
 def check_unique(interviews: list[Interview], problems: Problems) -> None:
     """Two seeds may not share a URL or be the same WeChat article."""
     keys = (
@@ -237,7 +245,7 @@ def load_interviews(
             problems.errors.append(loaded)
             continue
         article, interview = loaded
-        problems.warnings.extend(header_warnings(article, now))
+        problems.warnings.extend(header_warnings(article, now) + body_warnings(article, interview))
         interviews.append(interview)
     if not paths:
         problems.errors.append(InputError(display_path(seeds_dir / "*.txt"), 0, "no seed files found"))

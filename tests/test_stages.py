@@ -568,6 +568,18 @@ def test_header_warnings_name_their_lines():
     assert [w.reason for w in near] == ["header line 发布地: is missing", "header line 封面图链接: is empty"]
 
 
+def test_a_seed_that_shows_nothing_after_its_header_is_warned_about_at_the_line_after_it():
+    header_only = SEED_HEADER.format(title="标题", date="2024-09-19 18:37", mid=1, author="某公众号")
+    for body in ("\n", "点击上方蓝字关注我们\n\n- END -\n"):
+        article, made = build.parse_and_clean("seeds/x.txt", (header_only + body).encode("utf-8"), data())
+        assert [str(w) for w in build.body_warnings(article, made)] == [
+            "seeds/x.txt:9: the article shows no text and no image after its header"
+        ]
+    for body in ("一句话。\n", "![](https://mmbiz.qpic.cn/a/640)\n"):
+        article, made = build.parse_and_clean("seeds/x.txt", (header_only + body).encode("utf-8"), data())
+        assert build.body_warnings(article, made) == [], body
+
+
 def test_load_interviews_collects_every_problem_and_notes(seeds):
     (seeds / "a.txt").write_text(seed_text(mid=1), encoding="utf-8")
     (seeds / "b.txt").write_text("", encoding="utf-8")
