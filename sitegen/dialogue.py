@@ -20,7 +20,7 @@ BOLD_QUESTION = re.compile(
     r"^[\s_]*\*{2,}\s*(?P<name>Q|问|A|答)\s*(?P<colon>[：:])\s*(?P<rest>[^*].*?)\s*\*{2,}[\s_]*$"
 )
 
-HOST_PREFIXES = ("主持人", "主持", "记者", "采访者")
+HOST_PREFIXES = ("主持人", "主持", "记者", "采访者", "Host", "Interviewer", "Moderator")
 GUEST_PREFIXES = ("嘉宾",)
 QUESTION_LABELS = ("Q", "问")
 ANSWER_LABELS = ("A", "答")
@@ -86,12 +86,18 @@ ROLE_WORDS = HOST_PREFIXES + GUEST_PREFIXES
 
 def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set[str]) -> bool:
     """A bold label is a speaker when it names a role or Altman, or the same name opens several
-    paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere."""
+    paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere,
+    and a plain 'Q：' or '问：' when the article has both question and answer labels."""
     if not label.bold:
-        return label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
+        known = label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
+        return known or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
     if strip_role(label.name)[0] or label.name in people:
         return True
     return label.has_colon and seen[label.name] >= 2
+
+
+def asks_and_answers(seen: Counter) -> bool:
+    return any(seen[name] for name in QUESTION_LABELS) and any(seen[name] for name in ANSWER_LABELS)
 
 
 def resolve_speakers(names: list[str]) -> dict[str, Speaker]:

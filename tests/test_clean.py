@@ -328,5 +328,23 @@ def test_question_and_answer_labels_of_other_accounts_become_turns():
     ]
 
 
+@pytest.mark.parametrize(("ask", "answer"), [("Q", "A"), ("问", "答")])
+def test_plain_question_and_answer_labels_become_turns_when_both_are_there(ask, answer):
+    text = f"{ask}：你怎么看AGI？\n\n{answer}：它会很快到来。\n\n接着说的一段。\n\n{ask}：风险呢？\n\n{answer}：可控。"
+    assert turns(text) == [
+        ("host", ask, "你怎么看AGI？"),
+        ("guest", answer, "它会很快到来。 / 接着说的一段。"),
+        ("host", ask, "风险呢？"),
+        ("guest", answer, "可控。"),
+    ]
+    # A question label alone is a paragraph's words, not a dialogue.
+    assert not turns(f"正文。\n\n{ask}：这是一个常见的问题吗？\n\n正文。")
+
+
+def test_english_host_labels_name_the_host_and_the_one_answering_is_the_guest():
+    text = "**Host:** 你怎么看AGI？\n\n**Sam:** 它会很快到来。\n\n**Host:** 风险呢？\n\n**Sam:** 可控。"
+    assert [(role, label) for role, label, _ in turns(text)] == [("host", "Host"), ("guest", "Sam")] * 2
+
+
 def test_a_bold_name_followed_by_a_colon_once_is_not_a_speaker():
     assert not turns("**注意** ：本文为节选。\n\n正文。")
