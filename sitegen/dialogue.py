@@ -26,6 +26,9 @@ QUESTION_LABELS = ("Q", "问")
 ANSWER_LABELS = ("A", "答")
 AUDIENCE = re.compile(r"^(观众|听众|提问者|现场观众)\s*\d*$")
 GUEST_NAMES = ("Sam Altman", "Altman", "萨姆·奥尔特曼", "奥特曼")
+# A name in Latin letters, each word capitalised (Lex Fridman): a plain label of it that opens several
+# paragraphs of a dialogue is a speaker. A Chinese word could be 比如 as well as a name.
+LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'-]*( [A-Z][A-Za-z.'-]*){0,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +90,19 @@ ROLE_WORDS = HOST_PREFIXES + GUEST_PREFIXES
 def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set[str]) -> bool:
     """A bold label is a speaker when it names a role or Altman, or the same name opens several
     paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere,
-    and a plain 'Q：' or '问：' when the article has both question and answer labels."""
+    a Latin name opening several paragraphs of a dialogue with one of those, and a plain 'Q：' or
+    '问：' when the article has both question and answer labels."""
     if not label.bold:
         known = label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
-        return known or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
+        named = seen[label.name] >= 2 and LATIN_NAME.match(label.name) and any(map(is_role_or_guest, seen))
+        return known or bool(named) or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
     if strip_role(label.name)[0] or label.name in people:
         return True
     return label.has_colon and seen[label.name] >= 2
+
+
+def is_role_or_guest(name: str) -> bool:
+    return name in GUEST_NAMES or name in ROLE_WORDS
 
 
 def asks_and_answers(seen: Counter) -> bool:
@@ -110,14 +119,18 @@ def resolve_speakers(names: list[str]) -> dict[str, Speaker]:
     named_hosts = sorted(person for person, role in roles.items() if role == "host")
     unnamed_roles = {strip_role(name)[0] for name in names if not strip_role(name)[1]}
     others = [name for name in names if not strip_role(name)[0] and name not in roles]
-    # A question-and-answer piece ("Q：" then "**李飞飞** ："): the one person answering is the guest.
-    answering = others[0] if len(others) == 1 and "host" in unnamed_roles | set(roles.values()) else None
+    known_roles = unnamed_roles | set(roles.values())
+    one_other = others[0] if len(others) == 1 else None
+    # A question-and-answer piece ("Q：" then "**李飞飞** ："): the one person answering is the guest;
+    # a guest and one other person, no host: the other one is asking.
+    answering = one_other if "host" in known_roles else None
+    asking = one_other if "guest" in known_roles and "host" not in known_roles else None
     speakers: dict[str, Speaker] = {}
     for name in names:
         role, person = strip_role(name)
         if role == "host" and not person:
             person = named_hosts[0] if len(named_hosts) == 1 else name
-        role = role or roles.get(person) or ("guest" if name == answering else "other")
+        role = role or roles.get(person) or ("guest" if name == answering else "host" if name == asking else "other")
         speakers[name] = Speaker(role=role, label=person or name)
     return speakers
 

@@ -346,5 +346,19 @@ def test_english_host_labels_name_the_host_and_the_one_answering_is_the_guest():
     assert [(role, label) for role, label, _ in turns(text)] == [("host", "Host"), ("guest", "Sam")] * 2
 
 
+def test_a_plain_latin_name_opening_several_paragraphs_beside_altman_is_the_one_asking():
+    text = "Lex Fridman：你怎么看AGI？\n\nSam Altman：它会很快到来。\n\nLex Fridman：风险呢？\n\nSam Altman：可控。"
+    assert turns(text) == [
+        ("host", "Lex Fridman", "你怎么看AGI？"),
+        ("guest", "Sam Altman", "它会很快到来。"),
+        ("host", "Lex Fridman", "风险呢？"),
+        ("guest", "Sam Altman", "可控。"),
+    ]
+    # Words that open his paragraphs are his: 比如 could be a name as well as a word.
+    assert turns("Sam Altman：我认为。\n\n比如：第一点。\n\n比如：第二点。") == [
+        ("guest", "Sam Altman", "我认为。 / 比如：第一点。 / 比如：第二点。")
+    ]
+
+
 def test_a_bold_name_followed_by_a_colon_once_is_not_a_speaker():
     assert not turns("**注意** ：本文为节选。\n\n正文。")
