@@ -27,8 +27,10 @@ ANSWER_LABELS = ("A", "答")
 AUDIENCE = re.compile(r"^(观众|听众|提问者|现场观众)\s*\d*$")
 GUEST_NAMES = ("Sam Altman", "Altman", "萨姆·奥尔特曼", "奥特曼")
 # A name in Latin letters, each word capitalised (Lex Fridman): a plain label of it that opens several
-# paragraphs of a dialogue is a speaker. A Chinese word could be 比如 as well as a name.
+# paragraphs of a dialogue is a speaker. A Chinese one (李飞飞) could be 比如 as well as a name: it
+# is a speaker when a host's label opens several paragraphs and it opens at least half as many.
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'-]*( [A-Z][A-Za-z.'-]*){0,3}$")
+CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +96,18 @@ def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set
     '问：' when the article has both question and answer labels."""
     if not label.bold:
         known = label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
-        named = seen[label.name] >= 2 and LATIN_NAME.match(label.name) and any(map(is_role_or_guest, seen))
-        return known or bool(named) or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
+        named = seen[label.name] >= 2 and any(map(is_role_or_guest, seen)) and looks_like_a_name(label.name, seen)
+        return known or named or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
     if strip_role(label.name)[0] or label.name in people:
         return True
     return label.has_colon and seen[label.name] >= 2
+
+
+def looks_like_a_name(name: str, seen: Counter) -> bool:
+    if LATIN_NAME.match(name):
+        return True
+    asked = sum(count for other, count in seen.items() if strip_role(other)[0] == "host")
+    return bool(CHINESE_NAME.match(name)) and asked >= 2 and 2 * seen[name] >= asked
 
 
 def is_role_or_guest(name: str) -> bool:

@@ -360,5 +360,22 @@ def test_a_plain_latin_name_opening_several_paragraphs_beside_altman_is_the_one_
     ]
 
 
+def test_a_plain_chinese_name_answering_a_plain_host_label_is_the_guest():
+    text = "主持人：你怎么看AGI？\n\n李飞飞：它会很快到来。\n\n主持人：风险呢？\n\n李飞飞：可控。"
+    assert turns(text) == [
+        ("host", "主持人", "你怎么看AGI？"),
+        ("guest", "李飞飞", "它会很快到来。"),
+        ("host", "主持人", "风险呢？"),
+        ("guest", "李飞飞", "可控。"),
+    ]
+    # A word opening two paragraphs of a long interview is no speaker.
+    asked = "\n\n".join(f"主持人：问题{n}？\n\nSam Altman：回答{n}。" for n in range(8))
+    assert turns(f"{asked}\n\n比如：第一点。\n\n比如：第二点。")[-1] == (
+        "guest",
+        "Sam Altman",
+        "回答7。 / 比如：第一点。 / 比如：第二点。",
+    )
+
+
 def test_a_bold_name_followed_by_a_colon_once_is_not_a_speaker():
     assert not turns("**注意** ：本文为节选。\n\n正文。")
