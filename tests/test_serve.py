@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,14 @@ def free_port() -> int:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Write the edited file whole, as an editor that saves atomically does: the watcher never sees
+    it cut short (a truncated seed is a failed rebuild, then a second one, on a loaded machine)."""
+    temporary = path.parent.parent / f".{path.name}.tmp"  # outside the watched folder
+    temporary.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def wait_for(predicate, timeout: float = 60):
@@ -66,7 +75,7 @@ def test_serve_shows_a_seed_edit_without_a_rebuild_loop(server):
     project, base, log = server
     assert "T-Mobile" in fetch(base + PAGE)
     seed = project / "seeds" / SEEDS[0].name
-    seed.write_text(seed.read_text(encoding="utf-8").replace("视频对话OpenAI", "改过的标题OpenAI", 1), encoding="utf-8")
+    edit(seed, "视频对话OpenAI", "改过的标题OpenAI")
     wait_for(lambda: "改过的标题OpenAI" in fetch(base + PAGE))
     time.sleep(4)
     log.seek(0)
@@ -79,7 +88,7 @@ def test_serve_renders_again_the_pages_that_list_an_edited_interview(server):
     """A rebuild renders only the pages whose Markdown changed: the interview and the lists of it."""
     project, base, log = server
     seed = project / "seeds" / SEEDS[0].name
-    seed.write_text(seed.read_text(encoding="utf-8").replace("视频对话OpenAI", "改过的标题OpenAI", 1), encoding="utf-8")
+    edit(seed, "视频对话OpenAI", "改过的标题OpenAI")
     wait_for(lambda: "改过的标题OpenAI" in fetch(base + PAGE))
     for listing in ("", "interviews/", "archive/2024/"):
         wait_for(lambda listing=listing: "改过的标题OpenAI" in fetch(base + listing), timeout=20)
