@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -210,13 +209,24 @@ LOOK_ALIKES = (
 )
 
 
+def plant(line: str, where: str) -> str:
+    """INTERVIEW with one line at its top, in its middle (after question 6) or at its end."""
+    if where == "top":
+        return f"{line}\n\n{INTERVIEW}"
+    return f"{INTERVIEW}\n\n{line}" if where == "end" else INTERVIEW.replace("问题6？", f"问题6？\n\n{line}")
+
+
+def assert_only_furniture(article: str, rule: str) -> None:
+    """The article cleans to INTERVIEW's text, one unit removed by the rule."""
+    cleaned = clean(article, author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert dict(cleaned.removed) == {rule: 1}
+
+
 @pytest.mark.parametrize("planted", PLANTED)
 @pytest.mark.parametrize("where", ["top", "middle"])
 def test_common_prompts_are_furniture_anywhere_in_an_article(planted, where):
-    article = f"{planted}\n\n{INTERVIEW}" if where == "top" else INTERVIEW.replace("问题6？", f"问题6？\n\n{planted}")
-    cleaned = clean(article, author="某公众号")
-    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
-    assert dict(cleaned.removed) == {PLANTED[planted]: 1}
+    assert_only_furniture(plant(planted, where), PLANTED[planted])
 
 
 def test_a_run_of_prompt_lines_is_furniture_the_guard_lets_pass_and_the_ledger_counts():
@@ -245,15 +255,14 @@ POINTING_AT_AN_IMAGE = {
 @pytest.mark.parametrize("prompt", POINTING_AT_AN_IMAGE)
 def test_the_image_under_a_prompt_pointing_at_a_code_or_card_is_that_and_goes_with_it(prompt):
     code = "![](https://mmbiz.qpic.cn/qr/640)"
-    plant = partial(INTERVIEW.replace, "问题6？")
-    cleaned = clean(plant(f"问题6？\n\n{prompt}\n\n{code}"), author="某公众号")
+    cleaned = clean(plant(f"{prompt}\n\n{code}", "middle"), author="某公众号")
     assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
     assert not any(isinstance(block, Image) for block in cleaned.blocks)
     assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
     assert dict(cleaned.removed) == {POINTING_AT_AN_IMAGE[prompt]: 1}
     # Under a sentence that speaks of scanning, or under another prompt, an image is the article's.
     for line in ("用户扫码支付已经非常普遍了。", "点击上方蓝字关注我们", "关注我们"):
-        cleaned = clean(plant(f"问题6？\n\n{line}\n\n{code}"), author="某公众号")
+        cleaned = clean(plant(f"{line}\n\n{code}", "middle"), author="某公众号")
         assert [isinstance(block, Image) for block in cleaned.blocks].count(True) == 1, line
         assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1)
 
@@ -318,10 +327,7 @@ BELOW_THE_TOP = {
 @pytest.mark.parametrize("line", BELOW_THE_TOP)
 @pytest.mark.parametrize("where", ["middle", "end"])
 def test_a_byline_below_the_top_of_the_article_is_furniture(line, where):
-    article = f"{INTERVIEW}\n\n{line}" if where == "end" else INTERVIEW.replace("问题6？", f"问题6？\n\n{line}")
-    cleaned = clean(article, author="某公众号")
-    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
-    assert dict(cleaned.removed) == {BELOW_THE_TOP[line]: 1}
+    assert_only_furniture(plant(line, where), BELOW_THE_TOP[line])
 
 
 def test_a_byline_shaped_sentence_later_in_the_article_stays():
