@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Block, Paragraph, Speaker, Turn
+from .model import Block, BulletList, Code, Image, Paragraph, Quote, Speaker, Table, Turn
 
 NAME = r"(?P<name>[^\s*_：:，。！？,.!?;；、（）()\[\]“”\"'][^*_：:，。！？,.!?;；、（）()\[\]“”\"']{0,29}?)"
 BOLD_LABEL = re.compile(r"^[\s_]*\*{2,}\s*" + NAME + r"\s*(?P<colon>[：:])?\s*\*{2,}[\s_]*(?P<rest>.*)$")
@@ -26,6 +26,8 @@ QUESTION_LABELS = ("Q", "问")
 ANSWER_LABELS = ("A", "答")
 AUDIENCE = re.compile(r"^(观众|听众|提问者|现场观众)\s*\d*$")
 GUEST_NAMES = ("Sam Altman", "Altman", "萨姆·奥尔特曼", "奥特曼")
+# What a speaker may show in the middle of a turn: the paragraphs after it are still theirs.
+INSIDE_A_TURN = (Image, BulletList, Quote, Code, Table)
 # A name in Latin letters, each word capitalised (Lex Fridman): a plain label of it that opens several
 # paragraphs of a dialogue is a speaker. A Chinese one (李飞飞) could be 比如 as well as a name: it
 # is a speaker when a host's label opens several paragraphs and it opens at least half as many.
@@ -153,19 +155,36 @@ def group_turns(blocks: list[Block | Labelled]) -> list[Block]:
     speakers = resolve_speakers(list(dict.fromkeys(b.name for b in labels if id(b) in confirmed)))
     result: list[Block] = []
     turn: Turn | None = None
+    interrupted: Speaker | None = None  # whose turn an image, list or quote cut in two
     for block in blocks:
         if id(block) in confirmed:
             turn = Turn(speaker=speakers[block.name], paragraphs=(block.rest,) if block.rest.text else ())
             result.append(turn)
             continue
         paragraph = block.original if isinstance(block, Labelled) else block
-        if turn is not None and isinstance(paragraph, Paragraph):
-            turn = Turn(speaker=turn.speaker, paragraphs=turn.paragraphs + (paragraph,))
-            result[-1] = turn
+        if isinstance(paragraph, Paragraph):
+            if turn is None and interrupted is not None and not is_aside(paragraph):
+                turn = Turn(speaker=interrupted, paragraphs=())  # their words go on after it
+                result.append(turn)
+            if turn is None:
+                result.append(paragraph)  # an aside in brackets between their words is the editor's
+            else:
+                turn = Turn(speaker=turn.speaker, paragraphs=turn.paragraphs + (paragraph,))
+                result[-1] = turn
             continue
+        if isinstance(paragraph, INSIDE_A_TURN):
+            interrupted = turn.speaker if turn is not None else interrupted
+        else:
+            interrupted = None
         turn = None
         result.append(paragraph)
     return result
+
+
+def is_aside(paragraph: Paragraph) -> bool:
+    """A paragraph all in brackets: （这里插一嘴，……）."""
+    text = paragraph.text.strip()
+    return text[:1] in "（(【[" and text[-1:] in "）)】]"
 
 
 def speakers_of(blocks: tuple[Block, ...]) -> tuple[Speaker, ...]:

@@ -377,5 +377,23 @@ def test_a_plain_chinese_name_answering_a_plain_host_label_is_the_guest():
     )
 
 
+def test_a_speakers_words_after_an_image_or_a_list_in_their_turn_are_still_theirs():
+    image = "![](https://mmbiz.qpic.cn/a/640)"
+    asked = "**主持人：** 问题？\n\n**Sam Altman：** 我认为。"
+    assert turns(f"{asked}\n\n{image}\n\n{image}\n\n继续回答。\n\n**主持人：** 下一个？") == [
+        ("host", "主持人", "问题？"),
+        ("guest", "Sam Altman", "我认为。"),
+        ("guest", "Sam Altman", "继续回答。"),
+        ("host", "主持人", "下一个？"),
+    ]
+    assert turns(f"{asked}\n\n- 一点\n- 两点\n\n这就是我的看法。")[-1] == ("guest", "Sam Altman", "这就是我的看法。")
+    # An editor's aside in brackets is no one's; the words after it are still the speaker's.
+    aside = f"{asked}\n\n{image}\n\n（编者注：图为发布会现场。）\n\n继续回答。"
+    assert turns(aside)[-1] == ("guest", "Sam Altman", "继续回答。")
+    assert Paragraph("（编者注：图为发布会现场。）") in clean(aside).blocks
+    # A heading ends the dialogue's hold: the article's own words follow.
+    assert len(turns(f"{asked}\n\n## 第二部分\n\n作者的叙述。")) == 2
+
+
 def test_a_bold_name_followed_by_a_colon_once_is_not_a_speaker():
     assert not turns("**注意** ：本文为节选。\n\n正文。")
