@@ -94,8 +94,8 @@ ROLE_WORDS = HOST_PREFIXES + GUEST_PREFIXES
 def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set[str]) -> bool:
     """A bold label is a speaker when it names a role or Altman, or the same name opens several
     paragraphs; a plain 'Name：' only when that name is Altman, a bare role or a bold label elsewhere,
-    a Latin name opening several paragraphs of a dialogue with one of those, and a plain 'Q：' or
-    '问：' when the article has both question and answer labels."""
+    a person's name (looks_like_a_name) opening several paragraphs of a dialogue with one of those,
+    and a plain 'Q：' or '问：' when the article has both question and answer labels."""
     if not label.bold:
         known = label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
         named = seen[label.name] >= 2 and any(map(is_role_or_guest, seen)) and looks_like_a_name(label.name, seen)
@@ -106,6 +106,7 @@ def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set
 
 
 def looks_like_a_name(name: str, seen: Counter) -> bool:
+    """See LATIN_NAME and CHINESE_NAME."""
     if LATIN_NAME.match(name):
         return True
     asked = sum(count for other, count in seen.items() if strip_role(other)[0] == "host")
