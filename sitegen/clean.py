@@ -269,6 +269,8 @@ def body_removals(views: list[View], rules: RuleBook, skip: dict[int, str], end:
         rule = block or first_match(rules, view, ("line",))
         if rule:
             removed[index] = rule.name
+        if block and block.before and index > 0 and block.before in views[index - 1].kinds and index - 1 not in skip:
+            removed[index - 1] = block.name
         elif view.unit.kind == "image" and not is_safe_url(view.unit.url):
             removed[index] = UNSAFE_IMAGE
     return removed

@@ -17,7 +17,8 @@ from .errors import InputError, display_path
 
 # Where a rule applies:
 #   line     removes a matching unit anywhere in the article
-#   block    removes a matching unit and the units of kind `then` that follow it
+#   block    removes a matching unit, the units of kind `then` that follow it and the unit of kind
+#            `before` right above it
 #   start    the closing boilerplate may start here (taken only when little text follows that no rule names)
 #   end      the account's own end mark: the closing boilerplate starts here (on the same condition)
 #   tail     names what it matches inside the closing boilerplate
@@ -27,7 +28,7 @@ PLACES = frozenset({"line", "block", "start", "end", "tail", "credit", "caption"
 KINDS = frozenset(
     {"paragraph", "heading", "item", "quote", "image", "rule", "code", "table", "links", "labelled links", "empty"}
 )
-KEYS = frozenset({"name", "where", "kind", "text", "url", "max_chars", "then"})
+KEYS = frozenset({"name", "where", "kind", "text", "url", "max_chars", "then", "before"})
 # A match longer than this is text, not furniture, unless the rule says otherwise.
 DEFAULT_MAX_CHARS = {"line": 80, "block": 80, "start": 80, "end": 80, "credit": 40, "caption": 80, "tail": 0}
 
@@ -42,6 +43,7 @@ class FurnitureRule:
     url: re.Pattern | None = None
     max_chars: int = 0  # characters of text (spaces and addresses not counted); 0: the place's default
     then: str = ""
+    before: str = ""
 
     def limit(self, place: str) -> int:
         return self.max_chars or DEFAULT_MAX_CHARS[place]
@@ -93,7 +95,7 @@ def parse_rule(entry, name: str) -> FurnitureRule:
     places = [where] if isinstance(where, str) else where
     if not isinstance(places, list) or not places or not set(places) <= PLACES:
         raise InputError(name, line, f"rule '{rule_name}': where must be one or more of {', '.join(sorted(PLACES))}")
-    for key in ("kind", "then"):
+    for key in ("kind", "then", "before"):
         if key in entry and entry[key] not in KINDS:
             raise InputError(name, line, f"rule '{rule_name}': {key} must be one of {', '.join(sorted(KINDS))}")
     max_chars = entry.get("max_chars", 0)
@@ -108,11 +110,13 @@ def parse_rule(entry, name: str) -> FurnitureRule:
         url=compile_pattern(entry.get("url"), name, line, "url"),
         max_chars=max_chars,
         then=entry.get("then", ""),
+        before=entry.get("before", ""),
     )
     if not (rule.kind or rule.text or rule.url):
         raise InputError(name, line, f"rule '{rule_name}' matches nothing: give it a kind, text or url")
-    if "block" in rule.where and not rule.then:
-        raise InputError(name, line, f"rule '{rule_name}': a block rule needs then: the kind of unit that follows")
+    if "block" in rule.where and not (rule.then or rule.before):
+        reason = "a block rule needs then: (the kind of unit that follows) or before: (the kind of unit above)"
+        raise InputError(name, line, f"rule '{rule_name}': {reason}")
     return rule
 
 

@@ -133,7 +133,7 @@ def test_a_label_and_links_to_other_articles_in_one_paragraph_are_removed_anywhe
 PLANTED = {
     "点击上方“AI前线”，选择“星标”公众号": "follow prompt",
     "点击上方蓝字关注我们": "follow prompt",
-    "▲扫码关注我们": "follow prompt",
+    "▲扫码关注我们": "QR code prompt",  # pointing up at the code, which goes too
     "↓↓↓ 点击阅读原文，了解更多": "read-the-original prompt",
     "阅读原文查看完整视频": "read-the-original prompt",
     "商务合作请联系微信：abc123": "sponsor note",
@@ -315,6 +315,20 @@ def test_more_kinds_of_byline_go_to_the_metadata_but_a_question_to_an_editor_sta
     assert cleaned.credits == () and texts(cleaned) == ["编辑：你怎么看这个问题？", PROSE]
 
 
+@pytest.mark.parametrize("prompt", ["▲ 长按识别二维码报名", "👆扫码加入社群", "扫描上方二维码，关注我们"])
+def test_the_image_above_a_prompt_pointing_up_at_a_code_is_that_code_and_goes_with_it(prompt):
+    code = "![](https://mmbiz.qpic.cn/qr/640)"
+    cleaned = clean(plant(f"{code}\n\n{prompt}", "middle"), author="某公众号")
+    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
+    assert not any(isinstance(block, Image) for block in cleaned.blocks)
+    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
+    assert dict(cleaned.removed) == {"QR code prompt": 1}
+    # Above a caption or a sentence about the picture, or a prompt pointing down, an image stays.
+    for line in ("▲ 图为发布会现场", "上图是我们的新产品。", "欢迎加入AI交流群，扫码添加小助手"):
+        cleaned = clean(plant(f"{code}\n\n{line}", "middle"), author="某公众号")
+        assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1), line
+
+
 # Bylines at the top of an article (see above), furniture anywhere else.
 BELOW_THE_TOP = {
     "编辑：李四": "editor credit",
@@ -467,8 +481,12 @@ KINDS = "code, empty, heading, image, item, labelled links, links, paragraph, qu
         ),
         ("generic:\n  - name: x\n    where: line\n", "2: rule 'x' matches nothing: give it a kind, text or url"),
         (
+            "generic:\n  - name: x\n    where: block\n    text: a\n    before: picture\n",
+            f"2: rule 'x': before must be one of {KINDS}",
+        ),
+        (
             "generic:\n  - name: x\n    where: block\n    text: a\n",
-            "2: rule 'x': a block rule needs then: the kind of unit that follows",
+            "2: rule 'x': a block rule needs then: (the kind of unit that follows) or before: (the kind of unit above)",
         ),
     ],
 )
