@@ -269,11 +269,16 @@ def body_removals(views: list[View], rules: RuleBook, skip: dict[int, str], end:
         rule = block or first_match(rules, view, ("line",))
         if rule:
             removed[index] = rule.name
-        if block and block.before and index > 0 and block.before in views[index - 1].kinds and index - 1 not in skip:
-            removed[index - 1] = block.name
         elif view.unit.kind == "image" and not is_safe_url(view.unit.url):
             removed[index] = UNSAFE_IMAGE
+        if block and block.before and takes_the_unit_above(views, index, block.before, skip.keys() | removed.keys()):
+            removed[index - 1] = block.name
     return removed
+
+
+def takes_the_unit_above(views: list[View], index: int, kind: str, taken) -> bool:
+    """Whether the unit right above the one at index is of this kind and not taken already."""
+    return index > 0 and kind in views[index - 1].kinds and index - 1 not in taken
 
 
 def tail_removals(views: list[View], rules: RuleBook, start: int) -> dict[int, str]:
