@@ -329,6 +329,11 @@ def test_the_image_above_a_prompt_pointing_up_at_a_code_is_that_code_and_goes_wi
         assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1), line
 
 
+def test_an_image_another_rule_removed_keeps_that_rules_name_above_a_prompt_pointing_up():
+    cleaned = clean(plant("![x](javascript:alert(1))\n\n▲ 长按识别二维码报名", "middle"), author="某公众号")
+    assert dict(cleaned.removed) == {"image without an http(s) address": 1, "QR code prompt": 1}
+
+
 # Bylines at the top of an article (see above), furniture anywhere else.
 BELOW_THE_TOP = {
     "编辑：李四": "editor credit",
