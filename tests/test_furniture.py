@@ -329,6 +329,15 @@ def test_the_image_above_a_prompt_pointing_up_at_a_code_is_that_code_and_goes_wi
         assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1), line
 
 
+def test_a_prompt_pointing_up_at_the_top_takes_the_first_image_and_never_the_last():
+    code, photo = "![](https://mmbiz.qpic.cn/qr/640)", "![](https://mmbiz.qpic.cn/photo/640)"
+    cleaned = clean(f"{code}\n\n▲ 长按识别二维码报名\n\n{INTERVIEW}", author="某公众号")
+    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
+    cleaned = clean(f"▲ 长按识别二维码报名\n\n{INTERVIEW}\n\n{photo}", author="某公众号")
+    assert [block.url for block in cleaned.blocks if isinstance(block, Image)] == ["https://mmbiz.qpic.cn/photo/640"]
+    assert [(r.rule, r.first_line, r.image_urls) for r in cleaned.ledger.removals] == [("QR code prompt", 1, ())]
+
+
 def test_an_image_another_rule_removed_keeps_that_rules_name_above_a_prompt_pointing_up():
     cleaned = clean(plant("![x](javascript:alert(1))\n\n▲ 长按识别二维码报名", "middle"), author="某公众号")
     assert dict(cleaned.removed) == {"image without an http(s) address": 1, "QR code prompt": 1}
