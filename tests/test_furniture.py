@@ -245,26 +245,41 @@ def test_a_prompt_planted_before_the_last_answer_leaves_the_answer_on_the_page(p
     assert Counter(dict(cleaned.removed)) == Counter(dict(base.removed)) + Counter({PLANTED[planted]: 1})
 
 
-POINTING_AT_AN_IMAGE = {
-    "欢迎加入AI交流群，扫码添加小助手": "QR code prompt",
-    "点击下方卡片，关注我们": "follow prompt",
-    "▼点击下方名片，关注我们": "follow prompt",
+CODE = "![](https://mmbiz.qpic.cn/qr/640)"
+# A prompt and the image it points at, under it or above it: the code or card, and the rule.
+A_PROMPT_AND_ITS_CODE = {
+    f"欢迎加入AI交流群，扫码添加小助手\n\n{CODE}": "QR code prompt",
+    f"点击下方卡片，关注我们\n\n{CODE}": "follow prompt",
+    f"▼点击下方名片，关注我们\n\n{CODE}": "follow prompt",
+    f"{CODE}\n\n▲ 长按识别二维码报名": "QR code prompt",
+    f"{CODE}\n\n👆扫码加入社群": "QR code prompt",
+    f"{CODE}\n\n扫描上方二维码，关注我们": "QR code prompt",
 }
+# An image beside a sentence that speaks of scanning or of a picture, a caption, or a prompt
+# pointing the other way: the article's.
+AN_IMAGE_THAT_STAYS = (
+    f"用户扫码支付已经非常普遍了。\n\n{CODE}",
+    f"点击上方蓝字关注我们\n\n{CODE}",
+    f"关注我们\n\n{CODE}",
+    f"{CODE}\n\n▲ 图为发布会现场",
+    f"{CODE}\n\n上图是我们的新产品。",
+    f"{CODE}\n\n欢迎加入AI交流群，扫码添加小助手",
+)
 
 
-@pytest.mark.parametrize("prompt", POINTING_AT_AN_IMAGE)
-def test_the_image_under_a_prompt_pointing_at_a_code_or_card_is_that_and_goes_with_it(prompt):
-    code = "![](https://mmbiz.qpic.cn/qr/640)"
-    cleaned = clean(plant(f"{prompt}\n\n{code}", "middle"), author="某公众号")
+@pytest.mark.parametrize("planted", A_PROMPT_AND_ITS_CODE)
+def test_the_image_a_prompt_points_at_is_the_code_or_card_and_goes_with_it(planted):
+    cleaned = clean(plant(planted, "middle"), author="某公众号")
     assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
     assert not any(isinstance(block, Image) for block in cleaned.blocks)
     assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
-    assert dict(cleaned.removed) == {POINTING_AT_AN_IMAGE[prompt]: 1}
-    # Under a sentence that speaks of scanning, or under another prompt, an image is the article's.
-    for line in ("用户扫码支付已经非常普遍了。", "点击上方蓝字关注我们", "关注我们"):
-        cleaned = clean(plant(f"{line}\n\n{code}", "middle"), author="某公众号")
-        assert [isinstance(block, Image) for block in cleaned.blocks].count(True) == 1, line
-        assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1)
+    assert dict(cleaned.removed) == {A_PROMPT_AND_ITS_CODE[planted]: 1}
+
+
+@pytest.mark.parametrize("planted", AN_IMAGE_THAT_STAYS)
+def test_an_image_no_prompt_points_at_stays(planted):
+    cleaned = clean(plant(planted, "middle"), author="某公众号")
+    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1)
 
 
 @pytest.mark.parametrize("sentence", LOOK_ALIKES)
@@ -315,23 +330,9 @@ def test_more_kinds_of_byline_go_to_the_metadata_but_a_question_to_an_editor_sta
     assert cleaned.credits == () and texts(cleaned) == ["编辑：你怎么看这个问题？", PROSE]
 
 
-@pytest.mark.parametrize("prompt", ["▲ 长按识别二维码报名", "👆扫码加入社群", "扫描上方二维码，关注我们"])
-def test_the_image_above_a_prompt_pointing_up_at_a_code_is_that_code_and_goes_with_it(prompt):
-    code = "![](https://mmbiz.qpic.cn/qr/640)"
-    cleaned = clean(plant(f"{code}\n\n{prompt}", "middle"), author="某公众号")
-    assert texts(cleaned) == texts(clean(INTERVIEW, author="某公众号"))
-    assert not any(isinstance(block, Image) for block in cleaned.blocks)
-    assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
-    assert dict(cleaned.removed) == {"QR code prompt": 1}
-    # Above a caption or a sentence about the picture, or a prompt pointing down, an image stays.
-    for line in ("▲ 图为发布会现场", "上图是我们的新产品。", "欢迎加入AI交流群，扫码添加小助手"):
-        cleaned = clean(plant(f"{code}\n\n{line}", "middle"), author="某公众号")
-        assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 1), line
-
-
 def test_a_prompt_pointing_up_at_the_top_takes_the_first_image_and_never_the_last():
-    code, photo = "![](https://mmbiz.qpic.cn/qr/640)", "![](https://mmbiz.qpic.cn/photo/640)"
-    cleaned = clean(f"{code}\n\n▲ 长按识别二维码报名\n\n{INTERVIEW}", author="某公众号")
+    photo = "![](https://mmbiz.qpic.cn/photo/640)"
+    cleaned = clean(f"{CODE}\n\n▲ 长按识别二维码报名\n\n{INTERVIEW}", author="某公众号")
     assert (cleaned.ledger.images, cleaned.ledger.images_kept) == (1, 0)
     cleaned = clean(f"▲ 长按识别二维码报名\n\n{INTERVIEW}\n\n{photo}", author="某公众号")
     assert [block.url for block in cleaned.blocks if isinstance(block, Image)] == ["https://mmbiz.qpic.cn/photo/640"]
