@@ -148,7 +148,7 @@ def load_data(data_dir: Path) -> DataFiles:
 
 def load_interview(path: Path, data: DataFiles, warnings: list[InputError], now: datetime) -> Interview:
     article, interview = parse_and_clean(display_path(path), path.read_bytes(), data)
-    warnings.extend(header_warnings(article, now) + body_warnings(article, interview))
+    warnings.extend(seed_warnings(article, interview, now))
     return interview
 
 
@@ -181,6 +181,10 @@ def parse_and_clean(name: str, raw: bytes, data: DataFiles) -> tuple[Article, In
         "key_points": tuple(key_points_of(interview)),
     }
     return article, replace(interview, **derived)
+
+
+def seed_warnings(article: Article, interview: Interview, now: datetime) -> list[InputError]:
+    return header_warnings(article, now) + body_warnings(article, interview)
 
 
 def header_warnings(article: Article, now: datetime) -> list[InputError]:
@@ -245,7 +249,7 @@ def load_interviews(
             problems.errors.append(loaded)
             continue
         article, interview = loaded
-        problems.warnings.extend(header_warnings(article, now) + body_warnings(article, interview))
+        problems.warnings.extend(seed_warnings(article, interview, now))
         interviews.append(interview)
     if not paths:
         problems.errors.append(InputError(display_path(seeds_dir / "*.txt"), 0, "no seed files found"))

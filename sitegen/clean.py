@@ -271,14 +271,15 @@ def body_removals(views: list[View], rules: RuleBook, skip: dict[int, str], end:
             removed[index] = rule.name
         elif view.unit.kind == "image" and not is_safe_url(view.unit.url):
             removed[index] = UNSAFE_IMAGE
-        if block and block.before and takes_the_unit_above(views, index, block.before, skip.keys() | removed.keys()):
+        if block and block.before and takes_the_unit_above(views, index, block.before, skip, removed):
             removed[index - 1] = block.name
     return removed
 
 
-def takes_the_unit_above(views: list[View], index: int, kind: str, taken) -> bool:
-    """Whether the unit right above the one at index is of this kind and not taken already."""
-    return index > 0 and kind in views[index - 1].kinds and index - 1 not in taken
+def takes_the_unit_above(views: list[View], index: int, kind: str, *taken: dict) -> bool:
+    """Whether the unit right above the one at index is of this kind and in none of ``taken``."""
+    above = index - 1
+    return index > 0 and kind in views[above].kinds and not any(above in units for units in taken)
 
 
 def tail_removals(views: list[View], rules: RuleBook, start: int) -> dict[int, str]:

@@ -97,7 +97,7 @@ def is_speaker(label: Labelled, seen: Counter, bold_names: set[str], people: set
     a person's name (looks_like_a_name) opening several paragraphs of a dialogue with one of those,
     and a plain 'Q：' or '问：' when the article has both question and answer labels."""
     if not label.bold:
-        known = label.name in GUEST_NAMES or label.name in ROLE_WORDS or label.name in bold_names
+        known = is_role_or_guest(label.name) or label.name in bold_names
         named = seen[label.name] >= 2 and any(map(is_role_or_guest, seen)) and looks_like_a_name(label.name, seen)
         return known or named or (label.name in QUESTION_LABELS + ANSWER_LABELS and asks_and_answers(seen))
     if strip_role(label.name)[0] or label.name in people:
